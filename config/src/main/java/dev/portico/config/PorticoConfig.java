@@ -1,0 +1,28 @@
+package dev.portico.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A validated Portico configuration: the admin's public contract, as loaded by {@link ConfigLoader}.
+ *
+ * <p>Instances are immutable and always valid; every check that can be made without the network has passed.
+ *
+ * @param server the downstream listener
+ * @param upstreams the remote MCP servers, in config order (which is also the order of precedence when
+ *     two unprefixed upstreams announce the same tool name)
+ * @param source where the config came from, for messages ("portico.yaml", "built-in demo")
+ */
+public record PorticoConfig(ServerConfig server, List<UpstreamConfig> upstreams, String source) {
+
+    public PorticoConfig {
+        Objects.requireNonNull(server, "server");
+        upstreams = List.copyOf(upstreams);
+        Objects.requireNonNull(source, "source");
+    }
+
+    public Optional<UpstreamConfig> upstream(String name) {
+        return upstreams.stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+}
