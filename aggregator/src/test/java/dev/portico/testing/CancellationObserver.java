@@ -1,0 +1,159 @@
+package dev.portico.testing;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A servlet filter in front of the SDK's HTTP transports that watches POSTed JSON-RPC messages for
+ * {@code notifications/cancelled} and cancels the in-flight {@code slow} calls of that session. SDK 2.1.0's server
+ * silently ignores cancellation notifications, so without this a test could not see whether Portico forwarded one.
+ * The body is buffered and handed on unchanged.
+ */
+final class CancellationObserver implements Filter {
+
+    private static final String CANCELLED = "notifications/cancelled";
+
+    private final Supplier<TestCatalog> catalog;
+    private final McpJsonMapper json = McpJsonDefaults.getMapper();
+
+    CancellationObserver(Supplier<TestCatalog> catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest http) || !"POST".equalsIgnoreCase(http.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = http.getInputStream().readAllBytes();
+        observe(http, body);
+        chain.doFilter(new BufferedRequest(http, body), response);
+    }
+
+    private void observe(HttpServletRequest http, byte[] body) {
+        Object parsed;
+        try {
+            parsed = json.readValue(body, Object.class);
+        } catch (IOException | RuntimeException e) {
+            return; // not JSON: the transport will answer with its own error
+        }
+        List<?> messages = parsed instanceof List<?> list ? list : List.of(parsed);
+        for (Object message : messages) {
+            if (message instanceof Map<?, ?> map && CANCELLED.equals(map.get("method"))) {
+                TestCatalog current = catalog.get();
+                if (current != null) {
+                    current.cancelSlowCalls(sessionId(http));
+                }
+            }
+        }
+    }
+
+    /**
+     * The transport context extractor of {@link TestUpstream}'s transports: records the transport-level session id under
+     * {@link TestCatalog#TRANSPORT_SESSION_KEY}, so that tool handlers and this filter agree on the session.
+     */
+    static McpTransportContext transportContext(HttpServletRequest request) {
+        String sessionId = sessionId(request);
+        return sessionId == null
+                ? McpTransportContext.EMPTY
+                : McpTransportContext.create(Map.of(TestCatalog.TRANSPORT_SESSION_KEY, sessionId));
+    }
+
+    /** Streamable HTTP carries the session in a header, the SSE transport in the {@code sessionId} query parameter. */
+    private static String sessionId(HttpServletRequest http) {
+        String header = http.getHeader("Mcp-Session-Id");
+        if (header != null && !header.isBlank()) {
+            return header;
+        }
+        String query = http.getQueryString();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals("sessionId")) {
+                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final class BufferedRequest extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        BufferedRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("blocking reads only");
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.portico.transport.downstream;
+
+import io.modelcontextprotocol.spec.McpLoggableSession;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+
+/**
+ * One connected MCP client as the aggregator sees it: who it is, what it can do, and a way to notify it outside of
+ * any request (for example {@code notifications/tools/list_changed}).
+ *
+ * <p>Not to be confused with the SDK's {@code McpSession}: this wraps one. Safe for concurrent use.
+ */
+public final class DownstreamSession {
+
+    private final String id;
+    private final DownstreamTransportKind kind;
+    private final McpSchema.ClientCapabilities capabilities;
+    private final McpSchema.Implementation clientInfo;
+    private final McpLoggableSession sdkSession;
+
+    DownstreamSession(
+            String id,
+            DownstreamTransportKind kind,
+            McpSchema.ClientCapabilities capabilities,
+            McpSchema.Implementation clientInfo,
+            McpLoggableSession sdkSession) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.capabilities = capabilities != null
+                ? capabilities
+                : McpSchema.ClientCapabilities.builder().build();
+        this.clientInfo = clientInfo;
+        this.sdkSession = Objects.requireNonNull(sdkSession, "sdkSession");
+    }
+
+    /** The session id; secret for streamable HTTP, so log only {@link #logId()}. */
+    public String id() {
+        return id;
+    }
+
+    /** The first eight characters of the id: enough to correlate log lines, too little to hijack the session. */
+    public String logId() {
+        return SessionIds.truncate(id);
+    }
+
+    public DownstreamTransportKind kind() {
+        return kind;
+    }
+
+    public McpSchema.ClientCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** The client's self-description from {@code initialize}; may be null for clients that send none. */
+    public McpSchema.Implementation clientInfo() {
+        return clientInfo;
+    }
+
+    /** Sends a notification on the session's own channel (the GET stream for streamable HTTP). */
+    public Mono<Void> notify(String method, Object params) {
+        return sdkSession.sendNotification(method, params);
+    }
+
+    /** Sends a request to the client on the session's own channel, for requests not tied to a client call. */
+    public <T> Mono<T> request(String method, Object params, io.modelcontextprotocol.json.TypeRef<T> resultType) {
+        return sdkSession.sendRequest(method, params, resultType);
+    }
+
+    @Override
+    public String toString() {
+        return "DownstreamSession[" + logId() + ", " + kind.label() + "]";
+    }
+}

@@ -1,0 +1,140 @@
+package dev.portico.transport.downstream;
+
+import io.modelcontextprotocol.server.McpInitRequestHandler;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransport;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
+
+/**
+ * Session factories for the SDK's transport providers that route every session to a {@link DownstreamHandler}.
+ *
+ * <p>The sessions they create are the SDK's own, extended only to put the JSON-RPC request id into the Reactor
+ * context (see {@link DownstreamRequestIds}).
+ */
+final class SessionFactories {
+
+    /**
+     * How long Portico waits for a client to answer a request Portico forwarded to it (sampling, elicitation,
+     * roots). Sampling and elicitation may wait for a human, so this is generous; the upstream's own timeout still
+     * bounds the call that caused the request.
+     */
+    static final Duration CLIENT_REQUEST_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SessionFactories() {}
+
+    /**
+     * A streamable HTTP session id: 128 random bits, hex. Streamable HTTP treats the id as the session's only
+     * credential, so it must be unguessable.
+     */
+    static String newSessionId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    static McpStreamableServerSession.Factory streamable(DownstreamHandler handler, List<String> protocolVersions) {
+        return initializeRequest -> {
+            String id = newSessionId();
+            McpStreamableServerSession session = new RequestIdStreamableSession(
+                    id,
+                    initializeRequest.capabilities(),
+                    initializeRequest.clientInfo(),
+                    handler,
+                    () -> Mono.fromRunnable(() -> handler.sessionClosed(id)));
+            handler.sessionOpened(new DownstreamSession(
+                    id,
+                    DownstreamTransportKind.STREAMABLE_HTTP,
+                    initializeRequest.capabilities(),
+                    initializeRequest.clientInfo(),
+                    session));
+            Mono<McpSchema.InitializeResult> result = Mono.fromSupplier(() -> handler.initializeResult(
+                    ProtocolVersionNegotiation.choose(protocolVersions, initializeRequest.protocolVersion())));
+            return new McpStreamableServerSession.McpStreamableServerSessionInit(session, result);
+        };
+    }
+
+    /**
+     * A factory for the one-transport-per-session providers (legacy SSE, stdio). {@code created} learns of each new
+     * session, so an endpoint can tie the session's end to its connection.
+     */
+    static McpServerSession.Factory perConnection(
+            DownstreamTransportKind kind,
+            DownstreamHandler handler,
+            List<String> protocolVersions,
+            Consumer<McpServerSession> created) {
+        return transport -> {
+            String id = newSessionId();
+            AtomicReference<McpServerSession> self = new AtomicReference<>();
+            McpInitRequestHandler init = request -> Mono.fromSupplier(() -> {
+                handler.sessionOpened(
+                        new DownstreamSession(id, kind, request.capabilities(), request.clientInfo(), self.get()));
+                return handler.initializeResult(
+                        ProtocolVersionNegotiation.choose(protocolVersions, request.protocolVersion()));
+            });
+            McpServerSession session = new RequestIdServerSession(id, transport, init, handler);
+            self.set(session);
+            created.accept(session);
+            return session;
+        };
+    }
+
+    private static final class RequestIdServerSession extends McpServerSession {
+
+        RequestIdServerSession(
+                String id, McpServerTransport transport, McpInitRequestHandler init, DownstreamHandler handler) {
+            super(
+                    id,
+                    CLIENT_REQUEST_TIMEOUT,
+                    transport,
+                    init,
+                    handler.requestHandlers(),
+                    handler.notificationHandlers(),
+                    () -> Mono.fromRunnable(() -> handler.sessionClosed(id)));
+        }
+
+        @Override
+        public Mono<Void> handle(McpSchema.JSONRPCMessage message) {
+            Mono<Void> handled = super.handle(message);
+            if (message instanceof McpSchema.JSONRPCRequest request) {
+                return handled.contextWrite(ctx -> DownstreamRequestIds.with(ctx, request.id()));
+            }
+            return handled;
+        }
+    }
+
+    private static final class RequestIdStreamableSession extends McpStreamableServerSession {
+
+        RequestIdStreamableSession(
+                String id,
+                McpSchema.ClientCapabilities capabilities,
+                McpSchema.Implementation clientInfo,
+                DownstreamHandler handler,
+                java.util.function.Supplier<Mono<Void>> onClose) {
+            super(
+                    id,
+                    capabilities,
+                    clientInfo,
+                    CLIENT_REQUEST_TIMEOUT,
+                    handler.requestHandlers(),
+                    handler.notificationHandlers(),
+                    onClose);
+        }
+
+        @Override
+        public Mono<Void> responseStream(McpSchema.JSONRPCRequest request, McpStreamableServerTransport transport) {
+            return super.responseStream(request, transport)
+                    .contextWrite(ctx -> DownstreamRequestIds.with(ctx, request.id()));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.portico.transport.downstream;
+
+/** Session ids in logs: a streamable HTTP session id is a bearer credential, so only its head is ever logged. */
+public final class SessionIds {
+
+    private static final int LOGGED_LENGTH = 8;
+
+    private SessionIds() {}
+
+    public static String truncate(String sessionId) {
+        if (sessionId == null) {
+            return "-";
+        }
+        return sessionId.length() <= LOGGED_LENGTH ? sessionId : sessionId.substring(0, LOGGED_LENGTH);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.portico.transport.upstream;
+
+import dev.portico.config.UpstreamConfig;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One initialized MCP client connection to one upstream.
+ *
+ * <p>{@link #ended()} completes when the connection is known to be gone without anyone closing it (today: a stdio
+ * child exited), so the owner can reconnect without waiting for a failed call. Safe for concurrent use; closing twice
+ * is harmless.
+ */
+public final class UpstreamConnection implements AutoCloseable {
+
+    private final UpstreamConfig config;
+    private final McpAsyncClient client;
+    private final CancellableTransport transport;
+    private final McpSchema.InitializeResult initializeResult;
+    private final Sinks.Empty<Void> ended;
+
+    UpstreamConnection(
+            UpstreamConfig config,
+            McpAsyncClient client,
+            CancellableTransport transport,
+            McpSchema.InitializeResult initializeResult,
+            Sinks.Empty<Void> ended) {
+        this.config = Objects.requireNonNull(config);
+        this.client = Objects.requireNonNull(client);
+        this.transport = Objects.requireNonNull(transport);
+        this.initializeResult = Objects.requireNonNull(initializeResult);
+        this.ended = Objects.requireNonNull(ended);
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    /** The SDK client, initialized. */
+    public McpAsyncClient client() {
+        return client;
+    }
+
+    public McpSchema.ServerCapabilities serverCapabilities() {
+        McpSchema.ServerCapabilities caps = initializeResult.capabilities();
+        return caps != null ? caps : McpSchema.ServerCapabilities.builder().build();
+    }
+
+    public McpSchema.Implementation serverInfo() {
+        return initializeResult.serverInfo();
+    }
+
+    /**
+     * Calls a tool; when {@code cancel} completes first, the call is abandoned and the upstream is sent {@code
+     * notifications/cancelled} for it. An abandoned call completes empty.
+     */
+    public Mono<McpSchema.CallToolResult> callTool(McpSchema.CallToolRequest request, Mono<String> cancel) {
+        return Mono.defer(() -> {
+            transport.watch(request);
+            Mono<String> cancelling = cancel.flatMap(reason ->
+                    transport.cancel(request, reason).onErrorComplete().thenReturn(reason));
+            return client.callTool(request).takeUntilOther(cancelling).doFinally(signal -> transport.forget(request));
+        });
+    }
+
+    /** Completes when the upstream went away by itself (a stdio child exited). */
+    public Mono<Void> ended() {
+        return ended.asMono();
+    }
+
+    /** Replaces the roots this client reports and tells the upstream they changed. */
+    public Mono<Void> replaceRoots(List<McpSchema.Root> previous, List<McpSchema.Root> next) {
+        return reactor.core.publisher.Flux.fromIterable(previous)
+                .concatMap(root -> client.removeRoot(root.uri()).onErrorComplete())
+                .thenMany(reactor.core.publisher.Flux.fromIterable(next)
+                        .concatMap(root -> client.addRoot(root).onErrorComplete()))
+                .then(client.rootsListChangedNotification());
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.closeGracefully().block(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            client.close();
+        }
+    }
+}

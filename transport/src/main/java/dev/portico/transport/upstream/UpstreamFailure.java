@@ -1,0 +1,135 @@
+package dev.portico.transport.upstream;
+
+import dev.portico.config.UpstreamConfig;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
+import io.modelcontextprotocol.spec.McpError;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Why talking to an upstream failed, in words a user can act on, and whether it means the upstream is down.
+ *
+ * @param kind the class of failure
+ * @param message one sentence naming the upstream and the cause; never a stack trace, never a credential
+ * @param status the HTTP status for {@link Kind#UNAUTHORIZED}, else 0
+ * @param wwwAuthenticate the raw {@code WWW-Authenticate} values of a 401 or 403, for the OAuth broker
+ */
+public record UpstreamFailure(Kind kind, String message, int status, Optional<String> wwwAuthenticate) {
+
+    public enum Kind {
+        /** Nothing answers (refused, reset, process exited): the upstream is down. */
+        UNREACHABLE,
+        /** It did not answer within the configured timeout. */
+        TIMEOUT,
+        /** It answered 401 or 403: a credential is missing, expired or insufficient. */
+        UNAUTHORIZED,
+        /** It answered with a JSON-RPC error: the upstream is up and said no. */
+        PROTOCOL_ERROR,
+        /** Anything else: a malformed response, an unexpected exception. */
+        OTHER
+    }
+
+    /** True when the failure says the connection is unusable and should be reopened. */
+    public boolean connectionLost() {
+        return kind == Kind.UNREACHABLE || kind == Kind.OTHER;
+    }
+
+    public static UpstreamFailure of(UpstreamConfig upstream, Throwable error) {
+        String name = "upstream '" + upstream.name() + "'";
+        McpHttpClientTransportAuthorizationException auth =
+                find(error, McpHttpClientTransportAuthorizationException.class);
+        if (auth != null) {
+            int status = auth.getResponseInfo().statusCode();
+            String header = String.join(", ", auth.getResponseInfo().headers().allValues("WWW-Authenticate"));
+            return new UpstreamFailure(
+                    Kind.UNAUTHORIZED,
+                    name + " requires authorization (HTTP " + status + ")",
+                    status,
+                    header.isEmpty() ? Optional.empty() : Optional.of(header));
+        }
+        McpError mcpError = find(error, McpError.class);
+        if (mcpError != null && mcpError.getJsonRpcError() != null) {
+            return new UpstreamFailure(
+                    Kind.PROTOCOL_ERROR,
+                    name + " answered with an error: "
+                            + mcpError.getJsonRpcError().message(),
+                    0,
+                    Optional.empty());
+        }
+        if (find(error, TimeoutException.class) != null
+                || find(error, HttpTimeoutException.class) != null
+                        && find(error, HttpConnectTimeoutException.class) == null) {
+            return new UpstreamFailure(
+                    Kind.TIMEOUT,
+                    name + " did not answer within " + Durations.human(upstream.timeout()),
+                    0,
+                    Optional.empty());
+        }
+        if (find(error, ConnectException.class) != null
+                || find(error, HttpConnectTimeoutException.class) != null
+                || find(error, ClosedChannelException.class) != null
+                || find(error, java.io.IOException.class) != null) {
+            return new UpstreamFailure(
+                    Kind.UNREACHABLE,
+                    name + " is unreachable at " + upstream.location() + " (" + rootMessage(error) + ")",
+                    0,
+                    Optional.empty());
+        }
+        return new UpstreamFailure(Kind.OTHER, name + " failed: " + rootMessage(error), 0, Optional.empty());
+    }
+
+    /** A failure Portico decided on itself, e.g. "not connected yet". */
+    public static UpstreamFailure unreachable(UpstreamConfig upstream, String cause) {
+        return new UpstreamFailure(
+                Kind.UNREACHABLE, "upstream '" + upstream.name() + "' is unavailable: " + cause, 0, Optional.empty());
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        String text = message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        // Keep the user-facing sentence short and single-line whatever the library put in its message.
+        text = text.replaceAll("\\s+", " ");
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (type.isInstance(suppressed)) {
+                    return type.cast(suppressed);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Durations as people write them. */
+    static final class Durations {
+        private Durations() {}
+
+        static String human(java.time.Duration d) {
+            long ms = d.toMillis();
+            if (ms % 3_600_000 == 0) {
+                return ms / 3_600_000 + "h";
+            }
+            if (ms % 60_000 == 0) {
+                return ms / 60_000 + "m";
+            }
+            if (ms % 1000 == 0) {
+                return ms / 1000 + "s";
+            }
+            return ms + "ms";
+        }
+    }
+}
