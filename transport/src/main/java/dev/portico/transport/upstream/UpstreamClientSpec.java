@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -23,9 +24,9 @@ public final class UpstreamClientSpec {
     private final Function<McpSchema.ElicitUrlRequest, Mono<McpSchema.ElicitResult>> urlElicitation;
     private final List<McpSchema.Root> roots;
     private final boolean rootsDeclared;
-    private final Runnable toolsChanged;
-    private final Runnable resourcesChanged;
-    private final Runnable promptsChanged;
+    private final Consumer<List<McpSchema.Tool>> toolsChanged;
+    private final Consumer<List<McpSchema.Resource>> resourcesChanged;
+    private final Consumer<List<McpSchema.Prompt>> promptsChanged;
     private final Function<String, Mono<Void>> resourceUpdated;
     private final Function<McpSchema.LoggingMessageNotification, Mono<Void>> logging;
     private final Function<McpSchema.ProgressNotification, Mono<Void>> progress;
@@ -89,15 +90,15 @@ public final class UpstreamClientSpec {
         return rootsDeclared;
     }
 
-    Runnable toolsChanged() {
+    Consumer<List<McpSchema.Tool>> toolsChanged() {
         return toolsChanged;
     }
 
-    Runnable resourcesChanged() {
+    Consumer<List<McpSchema.Resource>> resourcesChanged() {
         return resourcesChanged;
     }
 
-    Runnable promptsChanged() {
+    Consumer<List<McpSchema.Prompt>> promptsChanged() {
         return promptsChanged;
     }
 
@@ -124,9 +125,9 @@ public final class UpstreamClientSpec {
         private Function<McpSchema.ElicitUrlRequest, Mono<McpSchema.ElicitResult>> urlElicitation;
         private final List<McpSchema.Root> roots = new ArrayList<>();
         private boolean rootsDeclared;
-        private Runnable toolsChanged = () -> {};
-        private Runnable resourcesChanged = () -> {};
-        private Runnable promptsChanged = () -> {};
+        private Consumer<List<McpSchema.Tool>> toolsChanged = list -> {};
+        private Consumer<List<McpSchema.Resource>> resourcesChanged = list -> {};
+        private Consumer<List<McpSchema.Prompt>> promptsChanged = list -> {};
         private Function<String, Mono<Void>> resourceUpdated = uri -> Mono.empty();
         private Function<McpSchema.LoggingMessageNotification, Mono<Void>> logging = n -> Mono.empty();
         private Function<McpSchema.ProgressNotification, Mono<Void>> progress = n -> Mono.empty();
@@ -162,17 +163,20 @@ public final class UpstreamClientSpec {
             return this;
         }
 
-        public Builder onToolsChanged(Runnable r) {
+        /** Called with the upstream's full new list after it announced a change. */
+        public Builder onToolsChanged(Consumer<List<McpSchema.Tool>> r) {
             this.toolsChanged = Objects.requireNonNull(r);
             return this;
         }
 
-        public Builder onResourcesChanged(Runnable r) {
+        /** Called with the upstream's full new list after it announced a change. */
+        public Builder onResourcesChanged(Consumer<List<McpSchema.Resource>> r) {
             this.resourcesChanged = Objects.requireNonNull(r);
             return this;
         }
 
-        public Builder onPromptsChanged(Runnable r) {
+        /** Called with the upstream's full new list after it announced a change. */
+        public Builder onPromptsChanged(Consumer<List<McpSchema.Prompt>> r) {
             this.promptsChanged = Objects.requireNonNull(r);
             return this;
         }

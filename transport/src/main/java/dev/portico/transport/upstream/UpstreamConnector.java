@@ -64,9 +64,12 @@ public final class UpstreamConnector {
                 .initializationTimeout(config.timeout())
                 .clientInfo(clientInfo)
                 .capabilities(spec.capabilities())
-                .toolsChangeConsumer(tools -> Mono.fromRunnable(spec.toolsChanged()))
-                .resourcesChangeConsumer(resources -> Mono.fromRunnable(spec.resourcesChanged()))
-                .promptsChangeConsumer(prompts -> Mono.fromRunnable(spec.promptsChanged()))
+                .toolsChangeConsumer(
+                        tools -> Mono.fromRunnable(() -> spec.toolsChanged().accept(tools)))
+                .resourcesChangeConsumer(resources ->
+                        Mono.fromRunnable(() -> spec.resourcesChanged().accept(resources)))
+                .promptsChangeConsumer(
+                        prompts -> Mono.fromRunnable(() -> spec.promptsChanged().accept(prompts)))
                 .resourcesUpdateConsumer(contents -> reactor.core.publisher.Flux.fromIterable(contents)
                         .map(McpSchema.ResourceContents::uri)
                         .distinct()

@@ -1,0 +1,317 @@
+package dev.portico.aggregator.gateway;
+
+import dev.portico.aggregator.catalog.MergedCatalog;
+import dev.portico.aggregator.catalog.Route;
+import dev.portico.aggregator.session.GatewaySession;
+import dev.portico.aggregator.session.InFlightCall;
+import dev.portico.aggregator.session.SessionUpstream;
+import dev.portico.aggregator.session.UpstreamCallException;
+import dev.portico.config.PorticoConfig;
+import dev.portico.transport.downstream.DownstreamHandler;
+import dev.portico.transport.downstream.DownstreamRequestIds;
+import dev.portico.transport.downstream.DownstreamSession;
+import dev.portico.transport.upstream.UpstreamConnector;
+import dev.portico.transport.upstream.UpstreamFailure;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpNotificationHandler;
+import io.modelcontextprotocol.server.McpRequestHandler;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Portico's MCP server side: answers every downstream request from the session's merged catalog and forwards calls
+ * to the upstream that owns them.
+ *
+ * <p>Forwarding keeps the meaning of what passes through: arguments, results (every content type, structured
+ * content, {@code isError}, {@code _meta}) and JSON-RPC errors of an upstream reach the client as the upstream sent
+ * them, with only the exposed names translated. When Portico itself cannot reach the owner, a tool call gets a tool
+ * error naming the upstream and the cause, so the model sees why.
+ */
+public final class Gateway implements DownstreamHandler, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final PorticoConfig config;
+    private final UpstreamConnector connector;
+    private final McpSchema.Implementation serverInfo;
+    private final McpJsonMapper json = McpJsonDefaults.getMapper();
+    private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, McpRequestHandler<?>> requestHandlers;
+    private final Map<String, McpNotificationHandler> notificationHandlers;
+
+    public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo) {
+        this.config = config;
+        this.serverInfo = serverInfo;
+        this.connector = new UpstreamConnector(serverInfo);
+        this.requestHandlers = Map.copyOf(buildRequestHandlers());
+        this.notificationHandlers = Map.copyOf(notificationHandlersMap());
+    }
+
+    /** The sessions now connected. */
+    public Collection<GatewaySession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public Optional<GatewaySession> session(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public McpSchema.InitializeResult initializeResult(String protocolVersion) {
+        McpSchema.ServerCapabilities capabilities = McpSchema.ServerCapabilities.builder()
+                .tools(true)
+                .resources(true, true)
+                .prompts(true)
+                .logging()
+                .completions()
+                .build();
+        return new McpSchema.InitializeResult(protocolVersion, capabilities, serverInfo, instructions());
+    }
+
+    private String instructions() {
+        List<String> names = config.upstreams().stream().map(u -> u.name()).toList();
+        return "Portico gateway. Tools and prompts of each upstream MCP server are exposed as <server>__<name>; "
+                + "upstreams: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ".";
+    }
+
+    @Override
+    public Map<String, McpRequestHandler<?>> requestHandlers() {
+        return requestHandlers;
+    }
+
+    @Override
+    public Map<String, McpNotificationHandler> notificationHandlers() {
+        return notificationHandlers;
+    }
+
+    @Override
+    public void sessionOpened(DownstreamSession downstream) {
+        GatewaySession session = new GatewaySession(downstream, config.upstreams(), connector, serverInfo);
+        GatewaySession previous = sessions.put(downstream.id(), session);
+        if (previous != null) {
+            previous.close();
+        }
+        String client = downstream.clientInfo() == null
+                ? "unnamed client"
+                : downstream.clientInfo().name() + " " + downstream.clientInfo().version();
+        log.info(
+                "Session {} opened over {} by {}",
+                downstream.logId(),
+                downstream.kind().label(),
+                client);
+    }
+
+    @Override
+    public void sessionClosed(String sessionId) {
+        GatewaySession session = sessions.remove(sessionId);
+        if (session != null) {
+            session.close();
+            log.info("Session {} closed", session.downstream().logId());
+        }
+    }
+
+    @Override
+    public void close() {
+        sessions.keySet().forEach(this::sessionClosed);
+    }
+
+    private Map<String, McpRequestHandler<?>> buildRequestHandlers() {
+        Map<String, McpRequestHandler<?>> handlers = new HashMap<>();
+        handlers.put(McpSchema.METHOD_PING, (exchange, params) -> Mono.just(Map.of()));
+        handlers.put(McpSchema.METHOD_TOOLS_LIST, withSession((session, exchange, params) -> session.catalog(exchange)
+                .map(c -> McpSchema.ListToolsResult.builder(c.tools()).build())));
+        handlers.put(
+                McpSchema.METHOD_TOOLS_CALL,
+                withSession((session, exchange, params) ->
+                        callTool(session, exchange, parse(params, new TypeRef<McpSchema.CallToolRequest>() {}))));
+        handlers.put(
+                McpSchema.METHOD_RESOURCES_LIST, withSession((session, exchange, params) -> session.catalog(exchange)
+                        .map(c -> new McpSchema.ListResourcesResult(c.resources(), null))));
+        handlers.put(
+                McpSchema.METHOD_RESOURCES_TEMPLATES_LIST,
+                withSession((session, exchange, params) -> session.catalog(exchange)
+                        .map(c -> new McpSchema.ListResourceTemplatesResult(c.resourceTemplates(), null))));
+        handlers.put(McpSchema.METHOD_RESOURCES_READ, withSession((session, exchange, params) -> {
+            McpSchema.ReadResourceRequest request = parse(params, new TypeRef<McpSchema.ReadResourceRequest>() {});
+            return forwardByResource(
+                    session, exchange, request.uri(), conn -> conn.client().readResource(request));
+        }));
+        handlers.put(McpSchema.METHOD_RESOURCES_SUBSCRIBE, withSession((session, exchange, params) -> {
+            McpSchema.SubscribeRequest request = parse(params, new TypeRef<McpSchema.SubscribeRequest>() {});
+            return forwardByResource(session, exchange, request.uri(), conn -> conn.client()
+                            .subscribeResource(request))
+                    .thenReturn(Map.of());
+        }));
+        handlers.put(McpSchema.METHOD_RESOURCES_UNSUBSCRIBE, withSession((session, exchange, params) -> {
+            McpSchema.UnsubscribeRequest request = parse(params, new TypeRef<McpSchema.UnsubscribeRequest>() {});
+            return forwardByResource(session, exchange, request.uri(), conn -> conn.client()
+                            .unsubscribeResource(request))
+                    .thenReturn(Map.of());
+        }));
+        handlers.put(McpSchema.METHOD_PROMPT_LIST, withSession((session, exchange, params) -> session.catalog(exchange)
+                .map(c -> new McpSchema.ListPromptsResult(c.prompts(), null))));
+        handlers.put(McpSchema.METHOD_PROMPT_GET, withSession((session, exchange, params) -> {
+            McpSchema.GetPromptRequest request = parse(params, new TypeRef<McpSchema.GetPromptRequest>() {});
+            return session.catalog(exchange).flatMap(c -> {
+                Route route =
+                        c.prompt(request.name()).orElseThrow(() -> invalidParams("Unknown prompt: " + request.name()));
+                McpSchema.GetPromptRequest forwarded =
+                        new McpSchema.GetPromptRequest(route.upstreamName(), request.arguments(), request.meta());
+                return forward(session, route.upstream(), conn -> conn.client().getPrompt(forwarded));
+            });
+        }));
+        handlers.put(McpSchema.METHOD_COMPLETION_COMPLETE, withSession((session, exchange, params) -> {
+            McpSchema.CompleteRequest request = parse(params, new TypeRef<McpSchema.CompleteRequest>() {});
+            return session.catalog(exchange).flatMap(c -> complete(session, c, request));
+        }));
+        handlers.put(McpSchema.METHOD_LOGGING_SET_LEVEL, withSession((session, exchange, params) -> {
+            McpSchema.SetLevelRequest request = parse(params, new TypeRef<McpSchema.SetLevelRequest>() {});
+            return session.setLoggingLevel(request.level()).thenReturn(Map.of());
+        }));
+        return handlers;
+    }
+
+    private Map<String, McpNotificationHandler> notificationHandlersMap() {
+        Map<String, McpNotificationHandler> handlers = new HashMap<>();
+        handlers.put(McpSchema.METHOD_NOTIFICATION_INITIALIZED, (exchange, params) -> Mono.empty());
+        handlers.put(
+                McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED, (exchange, params) -> session(exchange.sessionId())
+                        .map(s -> s.rootsChanged(exchange).onErrorResume(e -> Mono.empty()))
+                        .orElseGet(Mono::empty));
+        handlers.put("notifications/cancelled", (exchange, params) -> {
+            Map<String, Object> cancel = parse(params, new TypeRef<Map<String, Object>>() {});
+            Object requestId = cancel.get("requestId");
+            Object reason = cancel.get("reason");
+            session(exchange.sessionId())
+                    .ifPresent(s -> s.cancel(requestId, reason == null ? null : reason.toString()));
+            return Mono.empty();
+        });
+        return handlers;
+    }
+
+    private Mono<McpSchema.CallToolResult> callTool(
+            GatewaySession session, McpAsyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        return session.catalog(exchange).flatMap(catalog -> {
+            Optional<Route> route = catalog.tool(request.name());
+            if (route.isEmpty()) {
+                return session.upstreamForExposedName(request.name())
+                        .filter(u -> u.state() != SessionUpstream.State.READY)
+                        .map(u -> Mono.just(toolError(u.failure()
+                                .map(UpstreamFailure::message)
+                                .orElse("upstream '" + u.name() + "' is not connected"))))
+                        .orElseGet(() -> Mono.error(invalidParams("Unknown tool: " + request.name())));
+            }
+            McpSchema.CallToolRequest forwarded =
+                    new McpSchema.CallToolRequest(route.get().upstreamName(), request.arguments(), request.meta());
+            return DownstreamRequestIds.current().flatMap(requestId -> {
+                InFlightCall call = session.begin(requestId.orElse(null), exchange, request.progressToken());
+                return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
+                        .onErrorResume(
+                                UpstreamCallException.class,
+                                e -> e.failure().kind() == UpstreamFailure.Kind.PROTOCOL_ERROR
+                                        ? Mono.error(e.getCause())
+                                        : Mono.just(toolError(e.failure().message())))
+                        .doFinally(signal -> session.end(call));
+            });
+        });
+    }
+
+    private Mono<McpSchema.CompleteResult> complete(
+            GatewaySession session, MergedCatalog catalog, McpSchema.CompleteRequest request) {
+        if (request.ref() instanceof McpSchema.PromptReference prompt) {
+            Route route =
+                    catalog.prompt(prompt.name()).orElseThrow(() -> invalidParams("Unknown prompt: " + prompt.name()));
+            McpSchema.CompleteRequest forwarded = new McpSchema.CompleteRequest(
+                    new McpSchema.PromptReference(prompt.type(), route.upstreamName(), prompt.title()),
+                    request.argument(),
+                    request.meta(),
+                    request.context());
+            return forward(session, route.upstream(), conn -> conn.client().completeCompletion(forwarded));
+        }
+        if (request.ref() instanceof McpSchema.ResourceReference resource) {
+            String owner = catalog.templateOwner(resource.uri())
+                    .or(() -> catalog.resourceOwner(resource.uri()))
+                    .orElseThrow(() -> invalidParams("Unknown resource template: " + resource.uri()));
+            return forward(session, owner, conn -> conn.client().completeCompletion(request));
+        }
+        return Mono.error(invalidParams("Unsupported completion reference"));
+    }
+
+    private <T> Mono<T> forwardByResource(
+            GatewaySession session,
+            McpAsyncServerExchange exchange,
+            String uri,
+            Function<dev.portico.transport.upstream.UpstreamConnection, Mono<T>> call) {
+        return session.catalog(exchange).flatMap(c -> c.resourceOwner(uri)
+                .map(owner -> forward(session, owner, call))
+                .orElseGet(() -> Mono.error(McpError.RESOURCE_NOT_FOUND.apply(uri))));
+    }
+
+    /** Forwards to a named upstream; Portico-side failures become JSON-RPC errors, upstream errors pass through. */
+    private <T> Mono<T> forward(
+            GatewaySession session,
+            String upstream,
+            Function<dev.portico.transport.upstream.UpstreamConnection, Mono<T>> call) {
+        SessionUpstream target = session.upstream(upstream).orElseThrow();
+        return target.request(call).onErrorMap(UpstreamCallException.class, e -> {
+            if (e.failure().kind() == UpstreamFailure.Kind.PROTOCOL_ERROR && e.getCause() instanceof McpError) {
+                return e.getCause();
+            }
+            return e;
+        });
+    }
+
+    private static McpSchema.CallToolResult toolError(String message) {
+        return McpSchema.CallToolResult.builder()
+                .isError(true)
+                .addTextContent(message)
+                .build();
+    }
+
+    private static McpError invalidParams(String message) {
+        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
+                .message(message)
+                .build();
+    }
+
+    private <T> T parse(Object params, TypeRef<T> type) {
+        try {
+            return json.convertValue(params, type);
+        } catch (RuntimeException e) {
+            throw invalidParams(
+                    "Invalid params: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A request handler that needs the caller's {@link GatewaySession}. */
+    @FunctionalInterface
+    private interface SessionHandler<T> {
+        Mono<T> handle(GatewaySession session, McpAsyncServerExchange exchange, Object params);
+    }
+
+    private <T> McpRequestHandler<T> withSession(SessionHandler<T> handler) {
+        return (exchange, params) -> Mono.defer(() -> {
+            GatewaySession session = sessions.get(exchange.sessionId());
+            if (session == null) {
+                return Mono.error(McpError.builder(McpSchema.ErrorCodes.INVALID_REQUEST)
+                        .message("Unknown session")
+                        .build());
+            }
+            session.seen(exchange);
+            return handler.handle(session, exchange, params);
+        });
+    }
+}

@@ -1,0 +1,303 @@
+package dev.portico.aggregator.session;
+
+import dev.portico.aggregator.catalog.MergedCatalog;
+import dev.portico.aggregator.catalog.UpstreamCatalog;
+import dev.portico.config.UpstreamConfig;
+import dev.portico.transport.downstream.DownstreamSession;
+import dev.portico.transport.upstream.UpstreamClientSpec;
+import dev.portico.transport.upstream.UpstreamConnector;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Everything Portico keeps for one downstream session: its own connection to each upstream, the catalog merged from
+ * them, its roots and log level, and the calls it has in flight.
+ *
+ * <p>Upstream connections are per session so that nothing one client does (subscriptions, log level, roots, a
+ * sampling request an upstream sends back, later a sign-in) can reach another client. They are opened on first use,
+ * not at {@code initialize}, so idle sessions cost little.
+ *
+ * <p>Safe for concurrent use.
+ */
+public final class GatewaySession implements SessionUpstream.Listener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
+
+    /** How long to wait for a client to list its roots before connecting upstreams without them. */
+    private static final Duration ROOTS_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DownstreamSession downstream;
+    private final Map<String, SessionUpstream> upstreams;
+    private final Map<String, UpstreamConfig> byPrefix;
+    private final McpSchema.Implementation clientInfo;
+
+    private final Map<Object, InFlightCall> calls = new ConcurrentHashMap<>();
+    private final Deque<InFlightCall> active = new ConcurrentLinkedDeque<>();
+    private volatile McpAsyncServerExchange lastExchange;
+
+    private final Object catalogLock = new Object();
+    private MergedCatalog catalog = MergedCatalog.EMPTY;
+    private volatile List<McpSchema.Root> roots = List.of();
+    private volatile McpSchema.LoggingLevel loggingLevel;
+    private volatile Mono<Void> started;
+
+    public GatewaySession(
+            DownstreamSession downstream,
+            List<UpstreamConfig> configs,
+            UpstreamConnector connector,
+            McpSchema.Implementation clientInfo) {
+        this.downstream = downstream;
+        this.clientInfo = clientInfo;
+        Map<String, SessionUpstream> ups = new LinkedHashMap<>();
+        Map<String, UpstreamConfig> prefixes = new LinkedHashMap<>();
+        for (UpstreamConfig config : configs) {
+            ups.put(
+                    config.name(),
+                    new SessionUpstream(config, connector, epoch -> specFor(config), this, downstream.logId()));
+            if (!config.toolPrefix().isEmpty()) {
+                prefixes.put(config.toolPrefix(), config);
+            }
+        }
+        this.upstreams = ups;
+        this.byPrefix = prefixes;
+    }
+
+    public DownstreamSession downstream() {
+        return downstream;
+    }
+
+    public Optional<SessionUpstream> upstream(String name) {
+        return Optional.ofNullable(upstreams.get(name));
+    }
+
+    public List<SessionUpstream> upstreams() {
+        return List.copyOf(upstreams.values());
+    }
+
+    /** The upstream whose prefix an exposed name carries, even when that upstream currently exposes nothing. */
+    public Optional<SessionUpstream> upstreamForExposedName(String exposedName) {
+        int sep = exposedName.indexOf(UpstreamConfig.PREFIX_SEPARATOR);
+        if (sep <= 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(byPrefix.get(exposedName.substring(0, sep)))
+                .map(config -> upstreams.get(config.name()));
+    }
+
+    /** The catalog after every upstream had its first chance to connect. */
+    public Mono<MergedCatalog> catalog(McpAsyncServerExchange exchange) {
+        return start(exchange).then(Mono.fromSupplier(this::currentCatalog));
+    }
+
+    public MergedCatalog currentCatalog() {
+        synchronized (catalogLock) {
+            return catalog;
+        }
+    }
+
+    private Mono<Void> start(McpAsyncServerExchange exchange) {
+        Mono<Void> s = started;
+        if (s == null) {
+            synchronized (this) {
+                if (started == null) {
+                    started = fetchRoots(exchange)
+                            .then(Flux.fromIterable(upstreams.values())
+                                    .flatMap(SessionUpstream::ensureConnected)
+                                    .then())
+                            .cache();
+                }
+                s = started;
+            }
+        }
+        return s;
+    }
+
+    private Mono<Void> fetchRoots(McpAsyncServerExchange exchange) {
+        if (downstream.capabilities().roots() == null) {
+            return Mono.empty();
+        }
+        return exchange.listRoots()
+                .timeout(ROOTS_TIMEOUT)
+                .doOnNext(result -> roots = List.copyOf(result.roots()))
+                .doOnError(e -> log.debug("Session {}: listing roots failed: {}", downstream.logId(), e.getMessage()))
+                .onErrorResume(e -> Mono.empty())
+                .then();
+    }
+
+    /** The client's roots changed: fetch them and pass them on to every connected upstream. */
+    public Mono<Void> rootsChanged(McpAsyncServerExchange exchange) {
+        List<McpSchema.Root> previous = roots;
+        return exchange.listRoots()
+                .timeout(ROOTS_TIMEOUT)
+                .doOnNext(result -> {
+                    List<McpSchema.Root> next = List.copyOf(result.roots());
+                    roots = next;
+                    upstreams.values().forEach(u -> u.ifReady(conn -> conn.replaceRoots(previous, next)));
+                })
+                .then();
+    }
+
+    /** Remembers the level for upstreams that connect later, and passes it to those connected now. */
+    public Mono<Void> setLoggingLevel(McpSchema.LoggingLevel level) {
+        loggingLevel = level;
+        upstreams
+                .values()
+                .forEach(u -> u.ifReady(conn -> conn.serverCapabilities().logging() == null
+                        ? Mono.empty()
+                        : conn.client().setLoggingLevel(level)));
+        return Mono.empty();
+    }
+
+    /** Tracks a forwarded call so a cancellation and the upstream's requests can find it. */
+    public InFlightCall begin(Object downstreamRequestId, McpAsyncServerExchange exchange, Object progressToken) {
+        InFlightCall call = new InFlightCall(downstreamRequestId, exchange, progressToken);
+        if (downstreamRequestId != null) {
+            calls.put(downstreamRequestId, call);
+        }
+        active.addLast(call);
+        lastExchange = exchange;
+        return call;
+    }
+
+    public void end(InFlightCall call) {
+        if (call.requestId() != null) {
+            calls.remove(call.requestId(), call);
+        }
+        active.removeFirstOccurrence(call);
+    }
+
+    /** Remembers the newest exchange, the fallback channel for requests an upstream sends outside a call. */
+    public void seen(McpAsyncServerExchange exchange) {
+        lastExchange = exchange;
+    }
+
+    /** The client cancelled one of its requests (MCP basic/utilities/cancellation). */
+    public void cancel(Object downstreamRequestId, String reason) {
+        InFlightCall call = calls.get(downstreamRequestId);
+        if (call != null) {
+            log.debug("Session {}: request {} cancelled by the client", downstream.logId(), downstreamRequestId);
+            call.cancel(reason);
+        }
+    }
+
+    /**
+     * The exchange to carry a request an upstream sends to the client (sampling, elicitation). The newest call in
+     * flight is the one that caused it in all but contrived cases; its stream is open, which streamable HTTP needs.
+     */
+    private Mono<McpAsyncServerExchange> exchangeForUpstreamRequest() {
+        InFlightCall newest = active.peekLast();
+        McpAsyncServerExchange exchange = newest != null ? newest.exchange() : lastExchange;
+        return exchange != null
+                ? Mono.just(exchange)
+                : Mono.error(McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+                        .message("the client has no request in progress to carry this request")
+                        .build());
+    }
+
+    private UpstreamClientSpec.Builder specFor(UpstreamConfig config) {
+        McpSchema.ClientCapabilities caps = downstream.capabilities();
+        UpstreamClientSpec.Builder spec = UpstreamClientSpec.builder()
+                .clientInfo(clientInfo)
+                .onLogging(notification -> forwardLog(config, notification))
+                .onProgress(this::forwardProgress)
+                .onResourceUpdated(uri -> downstream
+                        .notify(McpSchema.METHOD_NOTIFICATION_RESOURCES_UPDATED, Map.of("uri", uri))
+                        .onErrorResume(e -> Mono.empty()));
+        if (caps.sampling() != null) {
+            spec.sampling(request -> exchangeForUpstreamRequest().flatMap(ex -> ex.createMessage(request)));
+        }
+        if (caps.elicitation() != null) {
+            boolean url = caps.elicitation().url() != null;
+            boolean form = caps.elicitation().form() != null || !url;
+            if (form) {
+                spec.formElicitation(
+                        request -> exchangeForUpstreamRequest().flatMap(ex -> ex.createElicitation(request)));
+            }
+            if (url) {
+                spec.urlElicitation(
+                        request -> exchangeForUpstreamRequest().flatMap(ex -> ex.createElicitation(request)));
+            }
+        }
+        if (caps.roots() != null) {
+            spec.roots(roots);
+        }
+        return spec;
+    }
+
+    private Mono<Void> forwardLog(UpstreamConfig config, McpSchema.LoggingMessageNotification notification) {
+        InFlightCall newest = active.peekLast();
+        Mono<Void> sent = newest != null
+                ? newest.exchange().loggingNotification(notification)
+                : downstream.notify(McpSchema.METHOD_NOTIFICATION_MESSAGE, notification);
+        return sent.onErrorResume(e -> {
+            log.debug(
+                    "Session {}: log message from '{}' not delivered: {}",
+                    downstream.logId(),
+                    config.name(),
+                    e.getMessage());
+            return Mono.empty();
+        });
+    }
+
+    private Mono<Void> forwardProgress(McpSchema.ProgressNotification notification) {
+        return active.stream()
+                .filter(call -> notification.progressToken().equals(call.progressToken()))
+                .findFirst()
+                .map(call -> call.exchange().progressNotification(notification).onErrorResume(e -> Mono.empty()))
+                .orElseGet(Mono::empty);
+    }
+
+    @Override
+    public void upstreamChanged(SessionUpstream changed) {
+        MergedCatalog before;
+        MergedCatalog after;
+        synchronized (catalogLock) {
+            Map<UpstreamConfig, UpstreamCatalog> ready = new LinkedHashMap<>();
+            upstreams.values().forEach(u -> ready.put(u.config(), u.catalog()));
+            before = catalog;
+            after = MergedCatalog.merge(ready, conflict -> log.warn("Session {}: {}", downstream.logId(), conflict));
+            catalog = after;
+        }
+        if (changed.state() == SessionUpstream.State.READY && loggingLevel != null) {
+            changed.ifReady(conn -> conn.serverCapabilities().logging() == null
+                    ? Mono.empty()
+                    : conn.client().setLoggingLevel(loggingLevel));
+        }
+        if (!after.sameTools(before)) {
+            announce(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        }
+        if (!after.sameResources(before)) {
+            announce(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+        }
+        if (!after.samePrompts(before)) {
+            announce(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+        }
+    }
+
+    private void announce(String method) {
+        downstream
+                .notify(method, Map.of())
+                .subscribe(
+                        ok -> {},
+                        e -> log.debug("Session {}: {} not delivered: {}", downstream.logId(), method, e.getMessage()));
+    }
+
+    @Override
+    public void close() {
+        active.forEach(call -> call.cancel("session closed"));
+        upstreams.values().forEach(SessionUpstream::close);
+    }
+}
