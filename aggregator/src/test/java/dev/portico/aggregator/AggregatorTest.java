@@ -57,6 +57,10 @@ class AggregatorTest {
                     transport: sse
                     url: %s
                     timeout: 10s
+                  - name: delta
+                    transport: streamable-http
+                    url: http://127.0.0.1:%d/mcp
+                    timeout: 5s
                   - name: gamma
                     transport: stdio
                     command: %s
@@ -66,10 +70,19 @@ class AggregatorTest {
                         .formatted(
                                 alpha.url(),
                                 beta.url(),
+                                closedPort(),
                                 stdioCommand,
                                 stdioArgs.stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(", ")));
         PorticoConfig config = new ConfigLoader(name -> null).parse(yaml, "test");
         portico = Portico.startHttp(config);
+    }
+
+    /** A loopback port nothing listens on: bound once, then released. */
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @AfterAll
@@ -81,6 +94,53 @@ class AggregatorTest {
 
     private McpSyncClient client() {
         return Clients.connect(Clients.streamable(portico.baseUri()));
+    }
+
+    static List<String> downstreamTransports() {
+        return List.of("streamable", "sse");
+    }
+
+    private io.modelcontextprotocol.spec.McpClientTransport downstream(String kind) {
+        return kind.equals("sse") ? Clients.sse(portico.baseUri()) : Clients.streamable(portico.baseUri());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("downstreamTransports")
+    void whenConnectedOverEitherHttpTransportThenListingAndCallingWork(String kind) {
+        try (McpSyncClient client = Clients.connect(downstream(kind))) {
+            assertThat(client.listTools().tools())
+                    .extracting(McpSchema.Tool::name)
+                    .contains("alpha__echo", "beta__echo", "gamma__echo");
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("gamma__echo", Map.of("text", kind)))))
+                    .isEqualTo(kind);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("downstreamTransports")
+    void whenTwoClientsOfOneTransportSampleThenEachGetsItsOwnAnswer(String kind) throws Exception {
+        try (McpSyncClient one = samplingClient(downstream(kind), "one");
+                McpSyncClient two = samplingClient(downstream(kind), "two")) {
+            CompletableFuture<String> a = CompletableFuture.supplyAsync(
+                    () -> text(one.callTool(new McpSchema.CallToolRequest("alpha__sample", Map.of("prompt", "hi")))));
+            CompletableFuture<String> b = CompletableFuture.supplyAsync(
+                    () -> text(two.callTool(new McpSchema.CallToolRequest("beta__sample", Map.of("prompt", "hi")))));
+            assertThat(a.get()).isEqualTo("sampled: answer from one");
+            assertThat(b.get()).isEqualTo("sampled: answer from two");
+        }
+    }
+
+    @Test
+    void whenAnUpstreamIsDownFromTheStartThenOthersServeAndItsCallsNameIt() {
+        try (McpSyncClient client = client()) {
+            assertThat(client.listTools().tools()).noneMatch(t -> t.name().startsWith("delta__"));
+            McpSchema.CallToolResult result =
+                    client.callTool(new McpSchema.CallToolRequest("delta__echo", Map.of("text", "x")));
+            assertThat(result.isError()).isTrue();
+            assertThat(text(result)).contains("upstream 'delta'").contains("unreachable");
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("alpha__echo", Map.of("text", "ok")))))
+                    .isEqualTo("ok");
+        }
     }
 
     @Test
@@ -157,7 +217,11 @@ class AggregatorTest {
     }
 
     private McpSyncClient samplingClient(String name) {
-        return Clients.connect(Clients.streamable(portico.baseUri()), spec -> spec.capabilities(
+        return samplingClient(Clients.streamable(portico.baseUri()), name);
+    }
+
+    private McpSyncClient samplingClient(io.modelcontextprotocol.spec.McpClientTransport transport, String name) {
+        return Clients.connect(transport, spec -> spec.capabilities(
                         McpSchema.ClientCapabilities.builder().sampling().build())
                 .sampling(request -> McpSchema.CreateMessageResult.builder()
                         .role(McpSchema.Role.ASSISTANT)

@@ -56,6 +56,7 @@ public final class HttpMcpServer implements AutoCloseable {
         this.streamable = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(json)
                 .mcpEndpoint(MCP_PATH)
+                .contextExtractor(RequestIdFilter::transportContext)
                 .keepAliveInterval(KEEP_ALIVE)
                 .build();
         streamable.setSessionFactory(SessionFactories.streamable(builder.handler, streamable.protocolVersions()));
@@ -86,6 +87,9 @@ public final class HttpMcpServer implements AutoCloseable {
         sseHolder.setAsyncSupported(true);
         context.addServlet(sseHolder, SSE_PATH);
         context.addServlet(sseHolder, MESSAGE_PATH);
+        FilterHolder requestIds = new FilterHolder(new RequestIdFilter(builder.maxRequestBytes));
+        requestIds.setAsyncSupported(true);
+        context.addFilter(requestIds, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
         FilterHolder disconnectFilter = new FilterHolder(disconnects);
         disconnectFilter.setAsyncSupported(true);
         context.addFilter(disconnectFilter, SSE_PATH, EnumSet.of(DispatcherType.REQUEST));
@@ -146,6 +150,7 @@ public final class HttpMcpServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private int maxThreads = 200;
+        private int maxRequestBytes = 4 * 1024 * 1024;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
 
@@ -165,6 +170,12 @@ public final class HttpMcpServer implements AutoCloseable {
 
         public Builder maxThreads(int maxThreads) {
             this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /** The largest JSON-RPC message a client may POST to {@code /mcp}; larger ones get 413. */
+        public Builder maxRequestBytes(int maxRequestBytes) {
+            this.maxRequestBytes = maxRequestBytes;
             return this;
         }
 
