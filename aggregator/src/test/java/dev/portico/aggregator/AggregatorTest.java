@@ -339,4 +339,44 @@ class AggregatorTest {
                     .isEqualTo("back");
         }
     }
+
+    @Test
+    void whenAStdioChildDiesThenItIsRestartedAndItsToolsReturn() {
+        try (McpSyncClient client = client()) {
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("gamma__whoami", Map.of()))))
+                    .isEqualTo("gamma");
+            List<ProcessHandle> children = gammaChildren();
+            assertThat(children).isNotEmpty();
+            children.forEach(ProcessHandle::destroyForcibly);
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> gammaChildren().stream().noneMatch(children::contains)
+                            && !gammaChildren().isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                McpSchema.CallToolResult result =
+                        client.callTool(new McpSchema.CallToolRequest("gamma__whoami", Map.of()));
+                return !Boolean.TRUE.equals(result.isError()) && "gamma".equals(text(result));
+            });
+        }
+    }
+
+    /**
+     * The stdio upstreams this JVM started: the only child processes of this test class (the command line of a child
+     * with a long class path is not always readable, so it is not matched on).
+     */
+    private static List<ProcessHandle> gammaChildren() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+    }
+
+    @Test
+    void whenAnUpstreamLogsThenTheClientReceivesTheMessage() {
+        List<McpSchema.LoggingMessageNotification> messages = new CopyOnWriteArrayList<>();
+        try (McpSyncClient client =
+                Clients.connect(Clients.streamable(portico.baseUri()), spec -> spec.loggingConsumer(messages::add))) {
+            client.setLoggingLevel(McpSchema.LoggingLevel.DEBUG);
+            client.callTool(new McpSchema.CallToolRequest("alpha__log", Map.of("message", "hello log")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> messages.stream()
+                    .anyMatch(m -> String.valueOf(m.data()).contains("hello log")));
+        }
+    }
 }

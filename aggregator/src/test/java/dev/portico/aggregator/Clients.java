@@ -33,7 +33,7 @@ final class Clients {
 
     static McpSyncClient connect(McpClientTransport transport, Consumer<McpClient.SyncSpec> customizer) {
         McpClient.SyncSpec spec = McpClient.sync(transport)
-                .requestTimeout(Duration.ofSeconds(20))
+                .requestTimeout(Duration.ofSeconds(60))
                 .clientInfo(new McpSchema.Implementation("test-client", "1"));
         customizer.accept(spec);
         McpSyncClient client = spec.build();

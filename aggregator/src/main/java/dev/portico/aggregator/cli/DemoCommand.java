@@ -1,0 +1,122 @@
+package dev.portico.aggregator.cli;
+
+import dev.portico.aggregator.demo.DemoConfig;
+import dev.portico.aggregator.demo.DemoUpstream;
+import dev.portico.config.ConfigLoader;
+import dev.portico.config.PorticoConfig;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code portico demo [--port N] [--stdio]}: Portico in front of the built-in demo upstream, no config needed. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Try Portico with a built-in demo upstream; no config needed.",
+            "",
+            "Starts a small demo MCP server on a free loopback port and serves it through Portico on"
+                    + " http://127.0.0.1:PORT/mcp, or over stdin/stdout with --stdio. Its tools appear as demo__echo,"
+                    + " demo__add, demo__now and demo__roll_dice."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @ParentCommand
+    private PorticoMain main;
+
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8080",
+            description = "The port Portico listens on, on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    private int port;
+
+    @Option(names = "--stdio", description = "Serve one MCP client over stdin/stdout instead of HTTP.")
+    private boolean stdio;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(
+                    spec.commandLine(), "Invalid value for option '--port': " + port + " is not between 0 and 65535");
+        }
+        DemoUpstream upstream = startUpstream();
+        PorticoConfig config;
+        try {
+            config = ConfigLoader.withSystemEnvironment()
+                    .parse(DemoConfig.yaml(upstream.mcpUrl(), stdio ? 0 : port), DemoConfig.SOURCE_NAME);
+        } catch (RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
+        if (stdio) {
+            printStdioBanner(main.err());
+            return PorticoRunner.runStdio(config, main.in(), main.out(), upstream);
+        }
+        return PorticoRunner.runHttp(
+                config,
+                "stop the other process, or pick another port: portico demo --port N (0 picks a free one)",
+                base -> printHttpBanner(main.out(), base),
+                upstream);
+    }
+
+    private static DemoUpstream startUpstream() {
+        DemoUpstream upstream = new DemoUpstream();
+        try {
+            return upstream.start(0);
+        } catch (RuntimeException e) {
+            throw new StartupException("could not start the demo upstream: " + Failures.describe(e), e);
+        }
+    }
+
+    static void printHttpBanner(PrintStream out, URI base) {
+        String mcp = base + "/mcp";
+        out.println(
+                """
+
+                Portico demo is running.
+
+                  MCP endpoint (streamable HTTP):  %1$s
+                  Legacy SSE endpoint:             %2$s
+
+                Behind it is one upstream, "demo", a small built-in MCP server. Its tools appear as
+                demo__echo, demo__add, demo__now and demo__roll_dice.
+
+                Connect a client, for example Claude Code:
+
+                  claude mcp add --transport http portico %1$s
+
+                or any client configured with JSON:
+
+                  {
+                    "mcpServers": {
+                      "portico": { "type": "http", "url": "%1$s" }
+                    }
+                  }
+
+                Press Ctrl+C to stop.
+                """
+                        .formatted(mcp, base + "/sse"));
+        out.flush();
+    }
+
+    static void printStdioBanner(PrintStream err) {
+        err.println(
+                """
+                Portico demo is serving MCP over stdin/stdout, with one upstream, "demo" (tools demo__echo,
+                demo__add, demo__now, demo__roll_dice). It stops when stdin closes. To use it from a client:
+
+                  { "command": "/path/to/portico", "args": ["demo", "--stdio"] }
+                """);
+        err.flush();
+    }
+}
