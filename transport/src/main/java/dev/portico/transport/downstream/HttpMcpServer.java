@@ -109,7 +109,7 @@ public final class HttpMcpServer implements AutoCloseable {
     /** Binds and starts serving; returns once the listener accepts connections. */
     public HttpMcpServer start() throws Exception {
         jetty.start();
-        log.info("Listening on {} (MCP {} and {}, legacy SSE {})", baseUri(), MCP_PATH, MCP_PATH, SSE_PATH);
+        log.debug("Jetty listening on {}", baseUri());
         return this;
     }
 

@@ -41,7 +41,10 @@ public final class UpstreamConnector {
      * UpstreamFailure#of}); on failure nothing is left open.
      */
     public Mono<UpstreamConnection> connect(UpstreamConfig config, UpstreamClientSpec spec) {
-        return Mono.defer(() -> {
+        Mono<Void> probe = config.transport() == dev.portico.config.UpstreamTransport.SSE
+                ? SseAuthorizationProbe.probe(config, spec)
+                : Mono.empty();
+        return probe.then(Mono.defer(() -> {
             McpClientTransport raw = transport(config, spec);
             CancellableTransport transport = new CancellableTransport(raw);
             McpAsyncClient client = client(config, spec, transport);
@@ -55,7 +58,7 @@ public final class UpstreamConnector {
                     })
                     .doOnError(e -> client.close())
                     .doOnCancel(client::close);
-        });
+        }));
     }
 
     private McpAsyncClient client(UpstreamConfig config, UpstreamClientSpec spec, McpClientTransport transport) {

@@ -51,6 +51,15 @@ public record UpstreamFailure(Kind kind, String message, int status, Optional<St
                     status,
                     header.isEmpty() ? Optional.empty() : Optional.of(header));
         }
+        UpstreamAuthorizationException probed = find(error, UpstreamAuthorizationException.class);
+        if (probed != null) {
+            String header = String.join(", ", probed.wwwAuthenticate());
+            return new UpstreamFailure(
+                    Kind.UNAUTHORIZED,
+                    name + " requires authorization (HTTP " + probed.status() + ")",
+                    probed.status(),
+                    header.isEmpty() ? Optional.empty() : Optional.of(header));
+        }
         McpError mcpError = find(error, McpError.class);
         if (mcpError != null && mcpError.getJsonRpcError() != null) {
             return new UpstreamFailure(

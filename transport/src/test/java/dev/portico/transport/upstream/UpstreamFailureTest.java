@@ -1,0 +1,103 @@
+package dev.portico.transport.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.config.ReconnectPolicy;
+import dev.portico.config.UpstreamConfig;
+import dev.portico.config.UpstreamTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.Test;
+
+/** What a user is told when an upstream cannot be used, for failures produced by real sockets. */
+class UpstreamFailureTest {
+
+    private final UpstreamConnector connector = new UpstreamConnector(new McpSchema.Implementation("test", "1"));
+
+    private static UpstreamConfig upstream(UpstreamTransport transport, URI url) {
+        return new UpstreamConfig(
+                "remote",
+                transport,
+                Optional.of(url),
+                "remote",
+                Map.of(),
+                Duration.ofSeconds(5),
+                Optional.empty(),
+                List.of(),
+                Map.of(),
+                ReconnectPolicy.DEFAULT,
+                Duration.ZERO);
+    }
+
+    @Test
+    void whenNothingListensThenTheFailureSaysUnreachableAndNamesTheUpstream() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        UpstreamConfig config =
+                upstream(UpstreamTransport.STREAMABLE_HTTP, URI.create("http://127.0.0.1:" + port + "/mcp"));
+
+        Throwable error = connector
+                .connect(config, UpstreamClientSpec.builder().build())
+                .map(c -> (Throwable) null)
+                .onErrorResume(e -> reactor.core.publisher.Mono.just(e))
+                .block();
+
+        UpstreamFailure failure = UpstreamFailure.of(config, error);
+        assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.UNREACHABLE);
+        assertThat(failure.message()).startsWith("upstream 'remote' is unreachable at http://127.0.0.1:" + port);
+        assertThat(failure.connectionLost()).isTrue();
+    }
+
+    @Test
+    void whenAnSseUpstreamAnswers401ThenTheFailureCarriesTheChallenge() throws Exception {
+        Server server = new Server();
+        ServerConnector http = new ServerConnector(server);
+        http.setHost("127.0.0.1");
+        server.addConnector(http);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(
+                    org.eclipse.jetty.server.Request request,
+                    org.eclipse.jetty.server.Response response,
+                    Callback callback) {
+                response.setStatus(401);
+                response.getHeaders()
+                        .put(
+                                "WWW-Authenticate",
+                                "Bearer resource_metadata=\"http://127.0.0.1/.well-known/oauth-protected-resource\"");
+                callback.succeeded();
+                return true;
+            }
+        });
+        server.start();
+        try {
+            UpstreamConfig config =
+                    upstream(UpstreamTransport.SSE, URI.create("http://127.0.0.1:" + http.getLocalPort() + "/sse"));
+            Throwable error = connector
+                    .connect(config, UpstreamClientSpec.builder().build())
+                    .map(c -> (Throwable) null)
+                    .onErrorResume(e -> reactor.core.publisher.Mono.just(e))
+                    .block();
+
+            UpstreamFailure failure = UpstreamFailure.of(config, error);
+            assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.UNAUTHORIZED);
+            assertThat(failure.status()).isEqualTo(401);
+            assertThat(failure.wwwAuthenticate())
+                    .hasValueSatisfying(h -> assertThat(h).contains("resource_metadata"));
+        } finally {
+            server.stop();
+        }
+    }
+}
