@@ -19,7 +19,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("server", "upstreams");
+    static final List<String> ROOT_KEYS = List.of("server", "oauth", "security", "upstreams");
 
     private final EnvironmentSubstitution substitution;
 
@@ -68,16 +68,22 @@ public final class ConfigLoader {
                 root.get(),
                 "",
                 "a mapping with the keys " + String.join(", ", ROOT_KEYS),
-                "server: (then its keys) and upstreams: (then a list), each at the start of a line",
+                "server:, oauth: and security: (each followed by its keys) and upstreams: (then a list), each at the"
+                        + " start of a line",
                 problems);
         if (reader.isEmpty()) {
             problems.throwIfAny();
         }
         reader.get().allowOnly(ROOT_KEYS);
         ServerConfig server = ServerConfigReader.read(reader.get(), problems);
+        OAuthConfig oauth = OAuthConfigReader.read(reader.get(), problems);
+        SecurityConfig security = SecurityConfigReader.read(reader.get(), problems);
         List<UpstreamConfig> upstreams = UpstreamsReader.read(reader.get(), problems);
+        if (server != null && oauth != null) {
+            ClientIdUrlCheck.check(server, oauth, reader.get(), problems);
+        }
         problems.throwIfAny();
-        return new PorticoConfig(server, upstreams, sourceName);
+        return new PorticoConfig(server, oauth, security, upstreams, sourceName);
     }
 
     private static String read(Path file, String source) {

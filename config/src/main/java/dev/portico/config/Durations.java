@@ -36,10 +36,33 @@ public final class Durations {
         }
         try {
             long amount = Long.parseLong(matcher.group(1));
-            return Duration.of(amount, unit(matcher.group(2)));
+            // Consumers work in milliseconds: a duration beyond them is rejected here rather than overflowing there.
+            return Duration.ofMillis(Duration.of(amount, unit(matcher.group(2))).toMillis());
         } catch (NumberFormatException | ArithmeticException tooLarge) {
             throw new IllegalArgumentException("invalid duration \"" + text + "\" (too large)");
         }
+    }
+
+    /**
+     * The duration in the config's own form, in the largest unit that represents it exactly: {@code 90m}, not
+     * {@code 1h30m}. Precision below a millisecond, which the config cannot express, is dropped.
+     */
+    public static String format(Duration duration) {
+        long seconds = duration.getSeconds();
+        int nanos = duration.getNano();
+        if (nanos >= 1_000_000) {
+            return duration.toMillis() + "ms";
+        }
+        if (seconds == 0) {
+            return "0";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
     }
 
     private static ChronoUnit unit(String suffix) {

@@ -19,6 +19,14 @@ final class EnvironmentSubstitution {
 
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /**
+     * Values that are, or often hold, credentials: client secrets, and the headers and environment of upstreams
+     * (API keys, bearer tokens). Problems about them never quote the value, since a literal secret that happens to
+     * contain "${" would otherwise be printed.
+     */
+    private static final Pattern SECRET_PATH =
+            Pattern.compile("upstreams\\[[0-9]+\\]\\.(auth\\.clientSecret|(headers|env)\\..+)");
+
     private final Function<String, String> environment;
 
     EnvironmentSubstitution(Function<String, String> environment) {
@@ -36,6 +44,11 @@ final class EnvironmentSubstitution {
     }
 
     Result substitute(String text) {
+        return substitute(text, false);
+    }
+
+    /** @param secret the text must not appear in failure messages */
+    Result substitute(String text, boolean secret) {
         StringBuilder out = new StringBuilder(text.length());
         List<Failure> failures = new ArrayList<>();
         int i = 0;
@@ -47,11 +60,13 @@ final class EnvironmentSubstitution {
                 int close = text.indexOf('}', i + 2);
                 if (close < 0) {
                     failures.add(new Failure(
-                            "unterminated \"${\" in \"" + text + "\"",
+                            secret
+                                    ? "unterminated \"${\" in the value (not shown: it may be a secret)"
+                                    : "unterminated \"${\" in \"" + text + "\"",
                             "close the reference with \"}\", or write \"$${\" for a literal \"${\""));
                     break;
                 }
-                out.append(resolve(text.substring(i + 2, close), failures));
+                out.append(resolve(text.substring(i + 2, close), secret, failures));
                 i = close + 1;
             } else {
                 out.append(text.charAt(i));
@@ -61,13 +76,16 @@ final class EnvironmentSubstitution {
         return new Result(out.toString(), failures);
     }
 
-    private String resolve(String reference, List<Failure> failures) {
+    private String resolve(String reference, boolean secret, List<Failure> failures) {
         int separator = reference.indexOf(":-");
         String name = separator < 0 ? reference : reference.substring(0, separator);
         String fallback = separator < 0 ? null : reference.substring(separator + 2);
         if (!VARIABLE_NAME.matcher(name).matches()) {
             failures.add(new Failure(
-                    "\"${" + reference + "}\" is not a valid environment reference",
+                    secret
+                            ? "a \"${...}\" in the value is not a valid environment reference (value not shown: it"
+                                    + " may be a secret)"
+                            : "\"${" + reference + "}\" is not a valid environment reference",
                     "write ${NAME} or ${NAME:-default}, where NAME has letters, digits and _ and does not start"
                             + " with a digit; write \"$${\" for a literal \"${\""));
             return "";
@@ -91,11 +109,15 @@ final class EnvironmentSubstitution {
         return value;
     }
 
+    static boolean isSecret(String path) {
+        return SECRET_PATH.matcher(path).matches();
+    }
+
     /** Substitutes every scalar value of the tree (keys stay as written), reporting failures where they occur. */
     YamlNode applyTo(YamlNode node, String path, Problems problems) {
         if (node instanceof YamlNode.Scalar) {
             YamlNode.Scalar scalar = (YamlNode.Scalar) node;
-            Result result = substitute(scalar.text());
+            Result result = substitute(scalar.text(), isSecret(path));
             for (Failure failure : result.failures()) {
                 problems.add(scalar.position(), path, failure.message(), failure.fix());
             }

@@ -82,6 +82,18 @@ final class MappingReader {
         return valuePosition(key);
     }
 
+    /** The position of the value of {@code nestedKey} in the mapping under {@code key}, or of {@code key}'s value. */
+    Position nestedValuePosition(String key, String nestedKey) {
+        YamlNode node = value(key);
+        if (node instanceof YamlNode.Mapping) {
+            YamlNode.Mapping.Entry entry = ((YamlNode.Mapping) node).entries().get(nestedKey);
+            if (entry != null) {
+                return entry.value().position();
+            }
+        }
+        return valuePosition(key);
+    }
+
     Position valuePosition(String key) {
         YamlNode node = value(key);
         return node != null ? node.position() : missingPosition(key);
@@ -137,6 +149,15 @@ final class MappingReader {
 
     /** A list of scalars; empty if the list or any item is unusable. */
     Optional<List<String>> stringList(String key, String example) {
+        return stringItems(key, example)
+                .map(items -> items.stream().map(Item::text).toList());
+    }
+
+    /** One scalar of a list, with where it is, for checks that must point at a single item. */
+    record Item(String text, Position position, String path) {}
+
+    /** A list of scalars with their positions; empty if the list or any item is unusable. */
+    Optional<List<Item>> stringItems(String key, String example) {
         YamlNode node = value(key);
         if (node == null) {
             return Optional.empty();
@@ -146,12 +167,36 @@ final class MappingReader {
             return Optional.empty();
         }
         int before = problems.count();
-        List<String> items = new ArrayList<>();
+        List<Item> items = new ArrayList<>();
         List<YamlNode> nodes = ((YamlNode.Sequence) node).items();
         for (int i = 0; i < nodes.size(); i++) {
-            stringItem(nodes.get(i), KeyPaths.index(pathOf(key), i)).ifPresent(items::add);
+            YamlNode item = nodes.get(i);
+            String itemPath = KeyPaths.index(pathOf(key), i);
+            stringItem(item, itemPath).ifPresent(text -> items.add(new Item(text, item.position(), itemPath)));
         }
         return problems.count() == before ? Optional.of(items) : Optional.empty();
+    }
+
+    /**
+     * A boolean. Only {@code true} and {@code false} are accepted: YAML 1.1 also reads {@code yes}, {@code on} and
+     * {@code y} as booleans, and which of them a reader honours differs, so the config spells it one way.
+     */
+    Optional<Boolean> bool(String key) {
+        Optional<String> text = string(key, key + ": true");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.get().equals("true")) {
+            return Optional.of(true);
+        }
+        if (text.get().equals("false")) {
+            return Optional.of(false);
+        }
+        problem(
+                key,
+                "expected true or false, got \"" + text.get() + "\"",
+                "write " + key + ": true or " + key + ": false");
+        return Optional.empty();
     }
 
     /** A mapping of names to scalars, in file order; empty if the mapping or any value is unusable. */

@@ -10,16 +10,30 @@ import java.util.Optional;
  * <p>Instances are immutable and always valid; every check that can be made without the network has passed.
  *
  * @param server the downstream listener
+ * @param oauth Portico as an OAuth client: callback, Client ID Metadata Document, sign-in lifetimes
+ * @param security what Portico's own outbound fetches may reach
  * @param upstreams the remote MCP servers, in config order (which is also the order of precedence when
  *     two unprefixed upstreams announce the same tool name)
  * @param source where the config came from, for messages ("portico.yaml", "built-in demo")
  */
-public record PorticoConfig(ServerConfig server, List<UpstreamConfig> upstreams, String source) {
+public record PorticoConfig(
+        ServerConfig server,
+        OAuthConfig oauth,
+        SecurityConfig security,
+        List<UpstreamConfig> upstreams,
+        String source) {
 
     public PorticoConfig {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(oauth, "oauth");
+        Objects.requireNonNull(security, "security");
         upstreams = List.copyOf(upstreams);
         Objects.requireNonNull(source, "source");
+    }
+
+    /** A config with the default OAuth and security settings. */
+    public PorticoConfig(ServerConfig server, List<UpstreamConfig> upstreams, String source) {
+        this(server, OAuthConfig.defaults(), SecurityConfig.defaults(), upstreams, source);
     }
 
     public Optional<UpstreamConfig> upstream(String name) {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param env extra environment variables for the program
  * @param reconnect how to retry while it is down
  * @param pingInterval how often an idle connection is pinged to notice that the upstream died; zero disables
+ * @param auth how users sign in to it, when configured; absent = discovered when it answers 401
  */
 public record UpstreamConfig(
         String name,
@@ -34,7 +35,8 @@ public record UpstreamConfig(
         List<String> args,
         Map<String, String> env,
         ReconnectPolicy reconnect,
-        Duration pingInterval) {
+        Duration pingInterval,
+        Optional<UpstreamAuthConfig> auth) {
 
     /** Separates the prefix from the upstream's own tool or prompt name. */
     public static final String PREFIX_SEPARATOR = "__";
@@ -54,12 +56,46 @@ public record UpstreamConfig(
         env = Map.copyOf(env);
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(auth, "auth");
         if (transport.isHttp() && url.isEmpty()) {
             throw new IllegalArgumentException("upstream " + name + ": an HTTP transport needs a url");
         }
         if (transport == UpstreamTransport.STDIO && command.isEmpty()) {
             throw new IllegalArgumentException("upstream " + name + ": stdio needs a command");
         }
+    }
+
+    /** An upstream without an {@code auth} section. */
+    public UpstreamConfig(
+            String name,
+            UpstreamTransport transport,
+            Optional<URI> url,
+            String toolPrefix,
+            Map<String, String> headers,
+            Duration timeout,
+            Optional<String> command,
+            List<String> args,
+            Map<String, String> env,
+            ReconnectPolicy reconnect,
+            Duration pingInterval) {
+        this(
+                name,
+                transport,
+                url,
+                toolPrefix,
+                headers,
+                timeout,
+                command,
+                args,
+                env,
+                reconnect,
+                pingInterval,
+                Optional.empty());
+    }
+
+    /** Its {@code auth} section, or the defaults of discovery when it has none. */
+    public UpstreamAuthConfig authOrDefaults() {
+        return auth.orElseGet(UpstreamAuthConfig::discovered);
     }
 
     /** The name clients see for the upstream's tool or prompt {@code upstreamName}. */

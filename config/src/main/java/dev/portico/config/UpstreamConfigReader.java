@@ -24,7 +24,8 @@ final class UpstreamConfigReader {
             "reconnect",
             "command",
             "args",
-            "env");
+            "env",
+            "auth");
     static final List<String> RECONNECT_KEYS = List.of("initialDelay", "maxDelay");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
@@ -87,6 +88,8 @@ final class UpstreamConfigReader {
         Duration timeout = timeout();
         Duration pingInterval = upstream.duration("pingInterval").orElse(UpstreamConfig.DEFAULT_PING_INTERVAL);
         ReconnectPolicy reconnect = reconnect();
+        boolean stdio = transport.map(t -> t == UpstreamTransport.STDIO).orElse(false);
+        Optional<UpstreamAuthConfig> auth = stdio ? Optional.empty() : UpstreamAuthReader.read(upstream, problems);
 
         UpstreamConfig config = problems.count() == before
                 ? new UpstreamConfig(
@@ -100,7 +103,8 @@ final class UpstreamConfigReader {
                         args,
                         env,
                         reconnect,
-                        pingInterval)
+                        pingInterval,
+                        auth)
                 : null;
         String prefixKey = upstream.has("toolPrefix") ? "toolPrefix" : "name";
         return new Entry(
@@ -163,6 +167,12 @@ final class UpstreamConfigReader {
                         "url",
                         "`url` is not used with transport stdio",
                         "remove `url`, or set transport to streamable-http or sse");
+            }
+            if (upstream.has("auth")) {
+                upstream.problemAtKey(
+                        "auth",
+                        "`auth` is not used with transport stdio: Portico signs in only to HTTP upstreams",
+                        "remove `auth`; pass credentials to a stdio server with `env` or `args`");
             }
             if (upstream.has("headers")) {
                 upstream.problemAtKey(

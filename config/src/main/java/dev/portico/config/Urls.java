@@ -42,6 +42,31 @@ final class Urls {
         return new Result(Optional.of(uri), "");
     }
 
+    /** How the config's messages name the hosts for which plain http is accepted. */
+    static final String LOOPBACK_HOSTS = "127.0.0.1, localhost, ::1";
+
+    /**
+     * Whether {@code uri} points at this machine: {@code localhost}, an address in 127.0.0.0/8 or {@code ::1}. Only
+     * there is plain http tolerable, for development, since nothing else can observe the traffic.
+     */
+    static boolean isLoopback(URI uri) {
+        return IpLiterals.isLoopback(uri.getHost());
+    }
+
+    static boolean isHttps(URI uri) {
+        return uri.getScheme().toLowerCase(Locale.ROOT).equals("https");
+    }
+
+    /** Whether the path has a {@code .} or {@code ..} segment, which servers and caches may resolve differently. */
+    static boolean hasDotSegments(String rawPath) {
+        for (String segment : rawPath.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Either a URL or why there is none. */
     record Result(Optional<URI> uri, String problem) {
         static Result invalid(String problem) {

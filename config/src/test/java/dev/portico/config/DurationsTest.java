@@ -61,6 +61,27 @@ class DurationsTest {
                 .withMessage("invalid duration \"" + text + "\" (too large)");
     }
 
+    @ParameterizedTest(name = "{0} ms -> {1}")
+    @CsvSource({
+        "0, 0",
+        "1, 1ms",
+        "1500, 1500ms",
+        "30000, 30s",
+        "90000, 90s",
+        "600000, 10m",
+        "5400000, 90m",
+        "3600000, 1h",
+        "86400000, 24h"
+    })
+    void formatUsesTheLargestExactUnit(long millis, String expected) {
+        assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void formatDoesNotOverflowForDurationsBeyondMilliseconds() {
+        assertThat(Durations.format(Duration.ofHours(Long.MAX_VALUE / 3600))).endsWith("h");
+    }
+
     @org.junit.jupiter.api.Test
     void acceptedFormShowsAnExampleOfEveryUnit() {
         assertThat(Durations.ACCEPTED_FORM).isEqualTo("use a number with a unit: 500ms, 30s, 10m, 1h");

@@ -235,7 +235,8 @@ class YamlStructureErrorsTest {
         assertThat(problem.line()).isEqualTo(1);
         assertThat(problem.column()).isEqualTo(1);
         assertThat(problem.path()).isEmpty();
-        assertThat(problem.message()).isEqualTo("expected a mapping with the keys server, upstreams, got a list");
+        assertThat(problem.message())
+                .isEqualTo("expected a mapping with the keys server, oauth, security, upstreams, got a list");
     }
 
     @Test
