@@ -1,5 +1,7 @@
 package dev.portico.aggregator;
 
+import dev.portico.aggregator.auth.SignInBroker;
+import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
 import dev.portico.config.PorticoConfig;
@@ -10,6 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +27,16 @@ public final class Portico implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Portico.class);
 
     private final Gateway gateway;
+    private final SignInWiring signIn;
     private final HttpMcpServer http;
     private final StdioMcpServer stdio;
     private final AtomicBoolean ready;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Portico(Gateway gateway, HttpMcpServer http, StdioMcpServer stdio, AtomicBoolean ready) {
+    private Portico(
+            Gateway gateway, SignInWiring signIn, HttpMcpServer http, StdioMcpServer stdio, AtomicBoolean ready) {
         this.gateway = gateway;
+        this.signIn = signIn;
         this.http = http;
         this.stdio = stdio;
         this.ready = ready;
@@ -41,37 +48,56 @@ public final class Portico implements AutoCloseable {
         return new McpSchema.Implementation("portico", "Portico", version == null ? "dev" : version);
     }
 
-    /** Starts the HTTP listener (streamable HTTP, legacy SSE, health) for {@code config}. */
+    /**
+     * Starts the HTTP listener for {@code config}: streamable HTTP, legacy SSE, the sign-in endpoints and Portico's
+     * Client ID Metadata Document, health.
+     */
     public static Portico startHttp(PorticoConfig config) throws Exception {
-        Gateway gateway = new Gateway(config, implementation());
+        AtomicReference<URI> boundAddress = new AtomicReference<>();
+        Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
+        SignInWiring signIn = new SignInWiring(config, publicBaseUrl);
+        Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         HealthServlet health = new HealthServlet(ready::get);
-        HttpMcpServer http = HttpMcpServer.builder(gateway)
+        HttpMcpServer.Builder builder = HttpMcpServer.builder(gateway)
                 .host(config.server().host())
                 .port(config.server().port())
                 .servlet("/healthz", health)
-                .servlet("/readyz", health)
-                .build();
+                .servlet("/readyz", health);
+        signIn.servlets().forEach(builder::servlet);
+        HttpMcpServer http = builder.build();
         try {
             http.start();
         } catch (Exception e) {
             gateway.close();
+            signIn.close();
             http.close();
             throw e;
         }
+        boundAddress.set(http.baseUri());
         ready.set(true);
-        log.info("Portico ready with {} upstream(s) from {}", config.upstreams().size(), config.source());
-        return new Portico(gateway, http, null, ready);
+        log.info(
+                "Portico ready with {} upstream(s) from {}; sign-in callback at {}{}",
+                config.upstreams().size(),
+                config.source(),
+                publicBaseUrl.get(),
+                config.oauth().callbackPath());
+        return new Portico(gateway, signIn, http, null, ready);
     }
 
     /** Serves one MCP client over {@code in} and {@code out}. */
     public static Portico startStdio(PorticoConfig config, InputStream in, OutputStream out) {
-        Gateway gateway = new Gateway(config, implementation());
+        // Signing in needs a browser to reach Portico's callback; stdio mode has no listener for it yet.
+        Gateway gateway = new Gateway(
+                config,
+                implementation(),
+                SignInBroker.unavailable("signing in to upstreams needs Portico's HTTP listener; in stdio mode,"
+                        + " configure the upstream with a static Authorization header instead"));
         StdioMcpServer stdio = StdioMcpServer.start(gateway, in, out);
         log.info(
                 "Portico serving one client over stdio with {} upstream(s)",
                 config.upstreams().size());
-        return new Portico(gateway, null, stdio, new AtomicBoolean(true));
+        return new Portico(gateway, null, null, stdio, new AtomicBoolean(true));
     }
 
     /** Base URL of the HTTP listener, e.g. {@code http://127.0.0.1:8080}. */
@@ -101,6 +127,9 @@ public final class Portico implements AutoCloseable {
         }
         ready.set(false);
         gateway.close();
+        if (signIn != null) {
+            signIn.close();
+        }
         try {
             if (http != null) {
                 http.close();

@@ -24,6 +24,9 @@ public final class MergedCatalog {
     public static final MergedCatalog EMPTY =
             new MergedCatalog(List.of(), List.of(), List.of(), List.of(), Map.of(), Map.of(), Map.of(), List.of());
 
+    /** The owner named in routes to Portico's own tools and resources. */
+    public static final String PORTICO = "portico";
+
     private static final McpUriTemplateManagerFactory TEMPLATES = new DefaultMcpUriTemplateManagerFactory();
 
     private final List<McpSchema.Tool> tools;
@@ -62,14 +65,28 @@ public final class MergedCatalog {
      * @param conflicts told of each name or URI dropped because an earlier upstream already exposes it
      */
     public static MergedCatalog merge(Map<UpstreamConfig, UpstreamCatalog> byUpstream, Consumer<String> conflicts) {
-        List<McpSchema.Tool> tools = new ArrayList<>();
+        return merge(List.of(), List.of(), byUpstream, conflicts);
+    }
+
+    /**
+     * Like {@link #merge(Map, Consumer)}, with Portico's own tools and resources first; their names are reserved, so
+     * an upstream exposing one of them loses it.
+     */
+    public static MergedCatalog merge(
+            List<McpSchema.Tool> ownTools,
+            List<McpSchema.Resource> ownResources,
+            Map<UpstreamConfig, UpstreamCatalog> byUpstream,
+            Consumer<String> conflicts) {
+        List<McpSchema.Tool> tools = new ArrayList<>(ownTools);
         List<McpSchema.Prompt> prompts = new ArrayList<>();
-        List<McpSchema.Resource> resources = new ArrayList<>();
+        List<McpSchema.Resource> resources = new ArrayList<>(ownResources);
         List<McpSchema.ResourceTemplate> templates = new ArrayList<>();
         Map<String, Route> toolRoutes = new LinkedHashMap<>();
         Map<String, Route> promptRoutes = new LinkedHashMap<>();
         Map<String, String> resourceOwners = new LinkedHashMap<>();
         List<TemplateOwner> templateOwners = new ArrayList<>();
+        ownTools.forEach(tool -> toolRoutes.put(tool.name(), new Route(PORTICO, tool.name())));
+        ownResources.forEach(resource -> resourceOwners.put(resource.uri(), PORTICO));
 
         byUpstream.forEach((upstream, catalog) -> {
             for (McpSchema.Tool tool : catalog.tools()) {

@@ -1,5 +1,7 @@
 package dev.portico.aggregator.gateway;
 
+import dev.portico.aggregator.auth.SignInBroker;
+import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.aggregator.catalog.MergedCatalog;
 import dev.portico.aggregator.catalog.Route;
 import dev.portico.aggregator.session.GatewaySession;
@@ -52,8 +54,17 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
     private final Map<String, McpRequestHandler<?>> requestHandlers;
     private final Map<String, McpNotificationHandler> notificationHandlers;
 
-    public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo) {
+    private final SignInBroker signIn;
+
+    public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo, SignInBroker signIn) {
         this.config = config;
+        this.signIn = signIn;
+        signIn.onSignedIn((owner, upstream) -> {
+            GatewaySession session = sessions.get(owner);
+            if (session != null) {
+                session.signedIn();
+            }
+        });
         this.serverInfo = serverInfo;
         this.connector = new UpstreamConnector(serverInfo);
         this.requestHandlers = Map.copyOf(buildRequestHandlers());
@@ -99,7 +110,14 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     @Override
     public void sessionOpened(DownstreamSession downstream) {
-        GatewaySession session = new GatewaySession(downstream, config.upstreams(), connector, serverInfo);
+        GatewaySession session = new GatewaySession(
+                downstream,
+                config.upstreams(),
+                connector,
+                serverInfo,
+                signIn,
+                PorticoTools::tools,
+                PorticoTools.resources());
         GatewaySession previous = sessions.put(downstream.id(), session);
         if (previous != null) {
             previous.close();
@@ -146,6 +164,9 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                         .map(c -> new McpSchema.ListResourceTemplatesResult(c.resourceTemplates(), null))));
         handlers.put(McpSchema.METHOD_RESOURCES_READ, withSession((session, exchange, params) -> {
             McpSchema.ReadResourceRequest request = parse(params, new TypeRef<McpSchema.ReadResourceRequest>() {});
+            if (PorticoTools.AUTH_STATUS_RESOURCE.equals(request.uri())) {
+                return Mono.just(PorticoTools.statusResource(session));
+            }
             return forwardByResource(
                     session, exchange, request.uri(), conn -> conn.client().readResource(request));
         }));
@@ -204,14 +225,34 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     private Mono<McpSchema.CallToolResult> callTool(
             GatewaySession session, McpAsyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        return callTool(session, exchange, request, true);
+    }
+
+    /** @param mayRetry whether a refusal that a held token can fix may retry the call once */
+    private Mono<McpSchema.CallToolResult> callTool(
+            GatewaySession session,
+            McpAsyncServerExchange exchange,
+            McpSchema.CallToolRequest request,
+            boolean mayRetry) {
+        Mono<McpSchema.CallToolResult> again =
+                Mono.defer(() -> mayRetry ? callTool(session, exchange, request, false) : Mono.empty());
         return session.catalog(exchange).flatMap(catalog -> {
+            if (PorticoTools.AUTH_STATUS_TOOL.equals(request.name())) {
+                return Mono.just(PorticoTools.statusResult(session));
+            }
+            Optional<SessionUpstream> signInTarget = PorticoTools.authenticateTarget(session, request.name());
+            if (signInTarget.isPresent()) {
+                return authenticate(session, signInTarget.get());
+            }
             Optional<Route> route = catalog.tool(request.name());
             if (route.isEmpty()) {
                 return session.upstreamForExposedName(request.name())
                         .filter(u -> u.state() != SessionUpstream.State.READY)
-                        .map(u -> Mono.just(toolError(u.failure()
-                                .map(UpstreamFailure::message)
-                                .orElse("upstream '" + u.name() + "' is not connected"))))
+                        .map(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED
+                                ? afterRefusal(session, u, again)
+                                : Mono.just(toolError(u.failure()
+                                        .map(UpstreamFailure::message)
+                                        .orElse("upstream '" + u.name() + "' is not connected"))))
                         .orElseGet(() -> Mono.error(invalidParams("Unknown tool: " + request.name())));
             }
             McpSchema.CallToolRequest forwarded =
@@ -219,13 +260,49 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             return DownstreamRequestIds.current().flatMap(requestId -> {
                 InFlightCall call = session.begin(requestId.orElse(null), exchange, request.progressToken());
                 return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
-                        .onErrorResume(
-                                UpstreamCallException.class,
-                                e -> e.failure().kind() == UpstreamFailure.Kind.PROTOCOL_ERROR
-                                        ? Mono.error(e.getCause())
-                                        : Mono.just(toolError(e.failure().message())))
+                        .onErrorResume(UpstreamCallException.class, e -> switch (e.failure()
+                                .kind()) {
+                            case PROTOCOL_ERROR -> Mono.error(e.getCause());
+                            case UNAUTHORIZED -> afterRefusal(
+                                    session,
+                                    session.upstream(route.get().upstream()).orElseThrow(),
+                                    again);
+                            default -> Mono.just(toolError(e.failure().message()));
+                        })
                         .doFinally(signal -> session.end(call));
             });
+        });
+    }
+
+    private Mono<McpSchema.CallToolResult> authenticate(GatewaySession session, SessionUpstream upstream) {
+        if (upstream.state() != SessionUpstream.State.AUTH_REQUIRED) {
+            return Mono.just(McpSchema.CallToolResult.builder()
+                    .addTextContent("Server " + upstream.name() + " does not need a sign-in now.")
+                    .build());
+        }
+        return afterRefusal(session, upstream, Mono.empty());
+    }
+
+    /**
+     * What the client gets when {@code upstream} refused this session: the call again once a held token reconnected
+     * it ({@code retry}), a sign-in challenge, or an error saying why no sign-in can help.
+     */
+    private Mono<McpSchema.CallToolResult> afterRefusal(
+            GatewaySession session, SessionUpstream upstream, Mono<McpSchema.CallToolResult> retry) {
+        return session.signInStep(upstream).flatMap(step -> {
+            if (step instanceof SignInStep.Challenge) {
+                return Mono.just(((SignInStep.Challenge) step).challenge().toToolResult());
+            }
+            if (step instanceof SignInStep.Refused) {
+                return Mono.just(toolError(
+                        "Cannot sign in to " + upstream.name() + ": " + ((SignInStep.Refused) step).reason()));
+            }
+            return upstream.reconnectNow()
+                    .then(retry)
+                    .switchIfEmpty(Mono.fromSupplier(() -> McpSchema.CallToolResult.builder()
+                            .addTextContent(
+                                    "Signed in to " + upstream.name() + " with this session's existing sign-in.")
+                            .build()));
         });
     }
 

@@ -1,5 +1,7 @@
 package dev.portico.aggregator.session;
 
+import dev.portico.aggregator.auth.SignInBroker;
+import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.aggregator.catalog.MergedCatalog;
 import dev.portico.aggregator.catalog.UpstreamCatalog;
 import dev.portico.config.UpstreamConfig;
@@ -9,6 +11,7 @@ import dev.portico.transport.upstream.UpstreamConnector;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -43,6 +47,10 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     private final Map<String, SessionUpstream> upstreams;
     private final Map<String, UpstreamConfig> byPrefix;
     private final McpSchema.Implementation clientInfo;
+    private final SignInBroker signIn;
+    private final SessionSignIns signIns;
+    private final Function<GatewaySession, List<McpSchema.Tool>> ownTools;
+    private final List<McpSchema.Resource> ownResources;
 
     private final Map<Object, InFlightCall> calls = new ConcurrentHashMap<>();
     private final Deque<InFlightCall> active = new ConcurrentLinkedDeque<>();
@@ -58,9 +66,16 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             DownstreamSession downstream,
             List<UpstreamConfig> configs,
             UpstreamConnector connector,
-            McpSchema.Implementation clientInfo) {
+            McpSchema.Implementation clientInfo,
+            SignInBroker signIn,
+            Function<GatewaySession, List<McpSchema.Tool>> ownTools,
+            List<McpSchema.Resource> ownResources) {
         this.downstream = downstream;
         this.clientInfo = clientInfo;
+        this.signIn = signIn;
+        this.signIns = new SessionSignIns(downstream.id(), downstream.logId(), signIn, Clock.systemUTC());
+        this.ownTools = ownTools;
+        this.ownResources = List.copyOf(ownResources);
         Map<String, SessionUpstream> ups = new LinkedHashMap<>();
         Map<String, UpstreamConfig> prefixes = new LinkedHashMap<>();
         for (UpstreamConfig config : configs) {
@@ -73,6 +88,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         }
         this.upstreams = ups;
         this.byPrefix = prefixes;
+        this.catalog = MergedCatalog.merge(ownTools.apply(this), this.ownResources, Map.of(), conflict -> {});
     }
 
     public DownstreamSession downstream() {
@@ -211,6 +227,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         McpSchema.ClientCapabilities caps = downstream.capabilities();
         UpstreamClientSpec.Builder spec = UpstreamClientSpec.builder()
                 .clientInfo(clientInfo)
+                .authorization(() -> signIn.authorization(downstream.id(), config))
                 .onLogging(notification -> forwardLog(config, notification))
                 .onProgress(this::forwardProgress)
                 .onResourceUpdated(uri -> downstream
@@ -268,8 +285,17 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             Map<UpstreamConfig, UpstreamCatalog> ready = new LinkedHashMap<>();
             upstreams.values().forEach(u -> ready.put(u.config(), u.catalog()));
             before = catalog;
-            after = MergedCatalog.merge(ready, conflict -> log.warn("Session {}: {}", downstream.logId(), conflict));
+            after = MergedCatalog.merge(
+                    ownTools.apply(this),
+                    ownResources,
+                    ready,
+                    conflict -> log.warn("Session {}: {}", downstream.logId(), conflict));
             catalog = after;
+        }
+        if (changed.state() == SessionUpstream.State.AUTH_REQUIRED) {
+            signIns.authRequired(changed);
+        } else if (changed.state() == SessionUpstream.State.READY) {
+            signIns.connected(changed);
         }
         if (changed.state() == SessionUpstream.State.READY && loggingLevel != null) {
             changed.ifReady(conn -> conn.serverCapabilities().logging() == null
@@ -299,5 +325,22 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     public void close() {
         active.forEach(call -> call.cancel("session closed"));
         upstreams.values().forEach(SessionUpstream::close);
+        signIn.forget(downstream.id());
+    }
+
+    /** What follows for an upstream that refused this session: a retry, a sign-in link, or a reason. */
+    public Mono<SignInStep> signInStep(SessionUpstream upstream) {
+        return signIns.step(upstream);
+    }
+
+    /**
+     * The owner of this session finished a sign-in: reconnect every upstream that waits for one and for which a
+     * token is now held (the sign-in may serve several upstreams of one issuer).
+     */
+    public void signedIn() {
+        upstreams.values().stream()
+                .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
+                .filter(u -> signIn.authorization(downstream.id(), u.config()).isPresent())
+                .forEach(u -> u.reconnectNow().subscribe());
     }
 }

@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
  * One downstream session's connection to one upstream, and what that upstream announced to it.
  *
  * <p>States: {@code IDLE} until first needed, {@code CONNECTING}, {@code READY}, {@code DOWN} while waiting to
- * retry (capped exponential backoff from the upstream's {@code reconnect} policy), {@code CLOSED} at the end. A
+ * retry (capped exponential backoff from the upstream's {@code reconnect} policy), {@code AUTH_REQUIRED} after a 401
+ * or 403 until {@link #reconnectNow()} (after a sign-in), {@code CLOSED} at the end. A
  * READY connection drops to DOWN when a request fails with a lost connection, a ping goes unanswered, or a stdio
  * child exits; it then reconnects by itself. Every transition that can change what the session sees is reported to
  * the {@link Listener}. Each connection attempt has an epoch, so late results of an abandoned attempt are ignored.
@@ -37,6 +38,8 @@ public final class SessionUpstream implements AutoCloseable {
         CONNECTING,
         READY,
         DOWN,
+        /** The upstream answered 401 or 403: nothing is retried until the session signs in. */
+        AUTH_REQUIRED,
         CLOSED
     }
 
@@ -149,7 +152,7 @@ public final class SessionUpstream implements AutoCloseable {
             }
             return call.apply(current).onErrorMap(e -> !(e instanceof UpstreamCallException), e -> {
                 UpstreamFailure f = UpstreamFailure.of(config, e);
-                if (f.connectionLost()) {
+                if (f.connectionLost() || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
                     connectionLost(currentEpoch, f);
                 }
                 return new UpstreamCallException(f, e);
@@ -174,10 +177,29 @@ public final class SessionUpstream implements AutoCloseable {
 
     private UpstreamFailure unavailable() {
         return switch (state) {
-            case DOWN -> failure != null ? failure : UpstreamFailure.unreachable(config, "not connected");
+            case DOWN, AUTH_REQUIRED -> failure != null
+                    ? failure
+                    : UpstreamFailure.unreachable(config, "not connected");
             case IDLE, CONNECTING -> UpstreamFailure.unreachable(config, "still connecting");
             default -> UpstreamFailure.unreachable(config, "the session is closing");
         };
+    }
+
+    /**
+     * Reconnects at once, whatever the backoff says: after a sign-in, or when the user asks. Completes when that
+     * attempt is decided; does nothing when READY, CONNECTING or CLOSED.
+     */
+    public Mono<Void> reconnectNow() {
+        synchronized (lock) {
+            if (state == State.DOWN || state == State.AUTH_REQUIRED || state == State.IDLE) {
+                if (retry != null) {
+                    retry.dispose();
+                }
+                attempt = 0;
+                startConnecting();
+            }
+            return state == State.CONNECTING ? connecting : Mono.empty();
+        }
     }
 
     // Called with the lock held.
@@ -268,9 +290,17 @@ public final class SessionUpstream implements AutoCloseable {
             if (myEpoch != epoch || state != State.CONNECTING) {
                 return;
             }
-            delay = scheduleRetry(f);
+            if (f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
+                state = State.AUTH_REQUIRED;
+                failure = f;
+                delay = null;
+            } else {
+                delay = scheduleRetry(f);
+            }
         }
-        if (attemptNumber() <= 1) {
+        if (delay == null) {
+            log.info("{} (session {}); waiting for sign-in", f.message(), logId);
+        } else if (attemptNumber() <= 1) {
             log.warn("{} (session {}); retrying in {}", f.message(), logId, delay);
         } else {
             log.debug("{} (session {}); retrying in {}", f.message(), logId, delay);
@@ -294,9 +324,19 @@ public final class SessionUpstream implements AutoCloseable {
             lost = connection;
             connection = null;
             disposeWatchers();
-            delay = scheduleRetry(f);
+            if (f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
+                state = State.AUTH_REQUIRED;
+                failure = f;
+                delay = null;
+            } else {
+                delay = scheduleRetry(f);
+            }
         }
-        log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
+        if (delay == null) {
+            log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
+        } else {
+            log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
+        }
         Mono.fromRunnable(lost::close)
                 .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
                 .subscribe();

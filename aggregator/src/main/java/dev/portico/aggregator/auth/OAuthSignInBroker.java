@@ -1,0 +1,76 @@
+package dev.portico.aggregator.auth;
+
+import dev.portico.config.UpstreamConfig;
+import dev.portico.oauth.OAuthBroker;
+import dev.portico.oauth.ProtectedUpstream;
+import dev.portico.oauth.SignInOutcome;
+import dev.portico.transport.upstream.UpstreamFailure;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The aggregator's view of the {@link OAuthBroker}: turns an upstream's refusal into a {@link SignInStep} and the
+ * broker's sign-in link into what an MCP client is shown.
+ */
+public final class OAuthSignInBroker implements SignInBroker {
+
+    private final OAuthBroker broker;
+
+    public OAuthSignInBroker(OAuthBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public Optional<String> authorization(String owner, UpstreamConfig upstream) {
+        return protectedUpstream(upstream)
+                .flatMap(p -> broker.accessToken(owner, p))
+                .map(token -> "Bearer " + token.reveal());
+    }
+
+    @Override
+    public Mono<SignInStep> onUnauthorized(String owner, UpstreamConfig upstream, UpstreamFailure failure) {
+        Optional<ProtectedUpstream> target = protectedUpstream(upstream);
+        if (target.isEmpty()) {
+            return Mono.just(new SignInStep.Refused("it is not reached over HTTP, so it cannot ask for a sign-in"));
+        }
+        List<String> headers = failure.wwwAuthenticate().map(List::of).orElse(List.of());
+        // Discovery and registration are blocking network calls.
+        return Mono.fromCallable(() -> broker.onUnauthorized(owner, target.get(), failure.status(), headers))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(outcome -> step(upstream, outcome));
+    }
+
+    @Override
+    public void onSignedIn(BiConsumer<String, String> listener) {
+        broker.addListener(signedIn -> listener.accept(signedIn.owner(), signedIn.upstream()));
+    }
+
+    @Override
+    public void forget(String owner) {
+        broker.forget(owner);
+    }
+
+    private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome) {
+        if (outcome instanceof SignInOutcome.SignInRequired) {
+            SignInOutcome.SignInRequired required = (SignInOutcome.SignInRequired) outcome;
+            return new SignInStep.Challenge(new AuthChallenge(
+                    upstream.name(),
+                    required.startUrl(),
+                    "Server '" + upstream.name() + "' needs you to sign in.",
+                    required.expiresAt()));
+        }
+        if (outcome instanceof SignInOutcome.Failed) {
+            return new SignInStep.Refused(((SignInOutcome.Failed) outcome).reason());
+        }
+        return new SignInStep.Retry();
+    }
+
+    private static Optional<ProtectedUpstream> protectedUpstream(UpstreamConfig upstream) {
+        return upstream.transport().isHttp()
+                ? upstream.url().map(url -> new ProtectedUpstream(upstream.name(), url, upstream.authOrDefaults()))
+                : Optional.empty();
+    }
+}

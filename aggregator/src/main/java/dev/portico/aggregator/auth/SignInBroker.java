@@ -1,0 +1,52 @@
+package dev.portico.aggregator.auth;
+
+import dev.portico.config.UpstreamConfig;
+import dev.portico.transport.upstream.UpstreamFailure;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import reactor.core.publisher.Mono;
+
+/**
+ * What the aggregator needs from the OAuth challenge broker: credentials for an upstream call, and what to do when an
+ * upstream refuses a call. The owner is whoever tokens belong to: a downstream session id today, a signed-in user
+ * once Portico authenticates its own clients.
+ */
+public interface SignInBroker {
+
+    /** The {@code Authorization} header value for calls to {@code upstream} on behalf of {@code owner}, if held. */
+    Optional<String> authorization(String owner, UpstreamConfig upstream);
+
+    /**
+     * Decides what follows a 401 or 403 from {@code upstream}: retry with a token the owner already holds, send the
+     * user a sign-in link, or give up with a reason the user can act on. Never fails: every problem becomes a
+     * {@link SignInStep.Refused}.
+     */
+    Mono<SignInStep> onUnauthorized(String owner, UpstreamConfig upstream, UpstreamFailure failure);
+
+    /** Registers who to tell, with the owner and the upstream's name, when an owner finished a sign-in. */
+    void onSignedIn(BiConsumer<String, String> listener);
+
+    /** The owner is gone (its session closed): forget its tokens and pending sign-ins. */
+    void forget(String owner);
+
+    /** A broker for a Portico that cannot run sign-ins: every refusal is final, with {@code reason} shown. */
+    static SignInBroker unavailable(String reason) {
+        return new SignInBroker() {
+            @Override
+            public Optional<String> authorization(String owner, UpstreamConfig upstream) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Mono<SignInStep> onUnauthorized(String owner, UpstreamConfig upstream, UpstreamFailure failure) {
+                return Mono.just(new SignInStep.Refused(reason));
+            }
+
+            @Override
+            public void onSignedIn(BiConsumer<String, String> listener) {}
+
+            @Override
+            public void forget(String owner) {}
+        };
+    }
+}

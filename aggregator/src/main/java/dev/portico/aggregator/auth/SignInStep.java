@@ -1,0 +1,14 @@
+package dev.portico.aggregator.auth;
+
+/** What follows an upstream's 401 or 403 for one owner. */
+public sealed interface SignInStep {
+
+    /** The owner already holds a token that fits (one sign-in serves every upstream of an issuer): reconnect. */
+    record Retry() implements SignInStep {}
+
+    /** The user must sign in: show them this. */
+    record Challenge(AuthChallenge challenge) implements SignInStep {}
+
+    /** No sign-in can help (no authorization server found, no PKCE, ...): the reason is fit for the user. */
+    record Refused(String reason) implements SignInStep {}
+}

@@ -1,0 +1,82 @@
+package dev.portico.aggregator.auth;
+
+import dev.portico.cimd.ClientMetadataDocument;
+import dev.portico.cimd.ClientMetadataServlet;
+import dev.portico.config.PorticoConfig;
+import dev.portico.oauth.BrokerSettings;
+import dev.portico.oauth.OAuthBroker;
+import dev.portico.oauth.http.OutboundHttpSettings;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The OAuth broker of one Portico and the HTTP endpoints it needs: the start link, the callback and, unless the
+ * document is hosted elsewhere, the Client ID Metadata Document.
+ */
+public final class SignInWiring implements AutoCloseable {
+
+    /** Where start links live: {@code publicUrl + START_PATH + <opaque id>}. */
+    public static final String START_PATH = "/oauth/start/";
+
+    private final PorticoConfig config;
+    private final Supplier<URI> publicBaseUrl;
+    private final OAuthBroker broker;
+
+    /**
+     * @param publicBaseUrl Portico's public URL: {@code server.publicUrl}, or the listener's address once it is bound
+     */
+    public SignInWiring(PorticoConfig config, Supplier<URI> publicBaseUrl) {
+        this.config = config;
+        this.publicBaseUrl = publicBaseUrl;
+        this.broker = OAuthBroker.create(
+                BrokerSettings.of(config.oauth(), publicBaseUrl, OutboundHttpSettings.from(config.security())));
+    }
+
+    public SignInBroker signInBroker() {
+        return new OAuthSignInBroker(broker);
+    }
+
+    /** Path spec → servlet, to mount on the HTTP listener. */
+    public Map<String, HttpServlet> servlets() {
+        Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        servlets.put(START_PATH + "*", broker.startServlet());
+        servlets.put(config.oauth().callbackPath(), broker.callbackServlet());
+        if (config.oauth().clientMetadataUrl().isEmpty()) {
+            servlets.put(config.oauth().cimdPath(), new DeferredDocumentServlet());
+        }
+        return servlets;
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+
+    /**
+     * The document names the public URL, which, without {@code server.publicUrl} and on port 0, is known only once
+     * the listener is bound; so it is built at the first request.
+     */
+    private final class DeferredDocumentServlet extends HttpServlet {
+
+        private volatile ClientMetadataServlet served;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response)
+                throws ServletException, IOException {
+            ClientMetadataServlet servlet = served;
+            if (servlet == null) {
+                servlet = new ClientMetadataServlet(ClientMetadataDocument.from(config.oauth(), publicBaseUrl.get()));
+                servlet.init(getServletConfig());
+                served = servlet;
+            }
+            servlet.service(request, response);
+        }
+    }
+}

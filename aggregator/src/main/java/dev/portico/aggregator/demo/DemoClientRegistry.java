@@ -1,0 +1,57 @@
+package dev.portico.aggregator.demo;
+
+import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The clients the demo identity provider knows: pre-registered ones, those registered through RFC 7591, and the URLs
+ * whose Client ID Metadata Document passed the check at an authorization request. Safe for concurrent use.
+ */
+final class DemoClientRegistry {
+
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final List<Client> dynamicRegistrations = new CopyOnWriteArrayList<>();
+    private final Set<String> metadataDocumentClients = ConcurrentHashMap.newKeySet();
+
+    DemoClientRegistry(List<Client> preRegistered) {
+        preRegistered.forEach(this::put);
+    }
+
+    void put(Client client) {
+        clients.put(client.clientId(), client);
+    }
+
+    void registerDynamically(Client client) {
+        put(client);
+        dynamicRegistrations.add(client);
+    }
+
+    Optional<Client> find(String clientId) {
+        return Optional.ofNullable(clients.get(clientId));
+    }
+
+    /**
+     * Remembers a URL client id whose document was checked, so that its token requests are accepted as those of a
+     * public client. The redirect URI is checked again at the token endpoint against the one the code was issued for.
+     */
+    void acceptMetadataDocumentClient(String clientId) {
+        metadataDocumentClients.add(clientId);
+    }
+
+    boolean isMetadataDocumentClient(String clientId) {
+        return metadataDocumentClients.contains(clientId);
+    }
+
+    List<Client> dynamicRegistrations() {
+        return List.copyOf(dynamicRegistrations);
+    }
+
+    Set<String> metadataDocumentClients() {
+        return Set.copyOf(metadataDocumentClients);
+    }
+}

@@ -1,0 +1,449 @@
+package dev.portico.aggregator.demo;
+
+import dev.portico.config.ClientAuthMethod;
+import dev.portico.config.Secret;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local OAuth 2.1 authorization server for {@code portico demo} and for end-to-end tests: the tokens come from
+ * {@code no.nav.security:mock-oauth2-server}, and a small "front" served by this class on its own Jetty server adds
+ * what an MCP-ready authorization server has and the mock lacks.
+ *
+ * <p>The issuer is {@code http://127.0.0.1:PORT/demo-idp}. The front serves:
+ *
+ * <ul>
+ *   <li>RFC 8414 metadata at {@code /.well-known/oauth-authorization-server/demo-idp} (path inserted after the host,
+ *       RFC 8414 §3.1), with {@code code_challenge_methods_supported} ["S256"], {@code
+ *       client_id_metadata_document_supported}, {@code registration_endpoint} and RFC 9207's {@code
+ *       authorization_response_iss_parameter_supported}, each switchable for tests;
+ *   <li>{@code /demo-idp/authorize}: knows its clients (pre-registered, registered through DCR, or identified by a
+ *       Client ID Metadata Document fetched from a loopback URL), requires the exact registered redirect URI and PKCE
+ *       with S256, then obtains the code from the mock and redirects the browser with it (plus {@code iss});
+ *   <li>{@code /demo-idp/token}: authenticates the client the way it registered (none, client_secret_basic or
+ *       client_secret_post), checks that the code or refresh token belongs to that client and that the code comes with
+ *       its redirect URI and a PKCE verifier, and passes the request on to the mock, which verifies the verifier and
+ *       signs the tokens;
+ *   <li>{@code /demo-idp/register}: a minimal RFC 7591 endpoint.
+ * </ul>
+ *
+ * <p>The mock itself enforces nothing about clients: it accepts any client id and never checks a client secret, and
+ * it only verifies PKCE when a verifier is sent. Everything in the list above that concerns clients is therefore the
+ * front's doing; see {@code docs/decisions/0003-mock-oauth2-server-as-demo-idp.md}.
+ *
+ * <p>Access tokens are JWTs signed with the mock's key (published at {@link #jwksUri()}), with {@code iss} the issuer
+ * above, {@code aud} the RFC 8707 {@code resource} parameters of the token request (authorization code and refresh
+ * grants alike; none means no audience), {@code sub} the signed-in user, {@code client_id} and, when the authorization
+ * request had one, {@code scope}. Every sign-in is approved at once as {@link Builder#defaultSubject}, or as the user
+ * named by {@link #signInNextAs} for the next one.
+ *
+ * <pre>{@code
+ * try (DemoIdentityProvider idp = DemoIdentityProvider.builder().build().start()) {
+ *     URI issuer = idp.issuer(); // http://127.0.0.1:54321/demo-idp
+ * }
+ * }</pre>
+ *
+ * <p>Demo use only: state lives in memory and grows with sign-ins. Listens on 127.0.0.1 only. Safe for concurrent use;
+ * sign-ins and token requests reach the mock one at a time, because the mock keeps its codes in unsynchronized maps.
+ */
+public final class DemoIdentityProvider implements AutoCloseable {
+
+    /** The issuer's path: the issuer is {@code http://127.0.0.1:PORT/demo-idp}. */
+    public static final String ISSUER_PATH = "demo-idp";
+
+    /** The user every sign-in approves unless {@link #signInNextAs} says otherwise. */
+    public static final String DEFAULT_SUBJECT = "demo-user";
+
+    /** The scopes advertised unless configured. */
+    public static final List<String> DEFAULT_SCOPES = List.of("demo.read", "demo.write");
+
+    static final String HOST = "127.0.0.1";
+
+    private static final Logger log = LoggerFactory.getLogger(DemoIdentityProvider.class);
+
+    /*
+     * okhttp's MockWebServer, under the mock, logs every request at INFO through java.util.logging, which would print
+     * to the demo's console. JUL holds loggers weakly, so the configured one is kept here.
+     */
+    private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG =
+            java.util.logging.Logger.getLogger("okhttp3.mockwebserver");
+
+    private final DemoIdpOptions options;
+    private final DemoClientRegistry clients;
+    private final DemoSignIns signIns;
+    private final DemoIdpActivity activity = new DemoIdpActivity();
+
+    private MockOAuth2Server mock;
+    private Server jetty;
+    private volatile DemoIdpEndpoints endpoints;
+
+    private DemoIdentityProvider(DemoIdpOptions options) {
+        this.options = options;
+        this.clients = new DemoClientRegistry(options.clients());
+        this.signIns = new DemoSignIns(options.defaultSubject());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the mock on a free loopback port and the front on {@link Builder#port}.
+     *
+     * @return this
+     * @throws IllegalStateException if already started or a port cannot be bound
+     */
+    public synchronized DemoIdentityProvider start() {
+        if (jetty != null) {
+            throw new IllegalStateException("demo identity provider already started at " + endpoints.issuer());
+        }
+        MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
+        InetAddress loopback = loopback();
+        DemoAudienceCallback callback = new DemoAudienceCallback(signIns, options.tokenLifetime());
+        MockOAuth2Server newMock = new MockOAuth2Server(
+                new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(callback)));
+        newMock.start(loopback, 0);
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("portico-demo-idp");
+        threads.setStopTimeout(1_000);
+        Server http = new Server(threads);
+        ServerConnector connector = new ServerConnector(http);
+        connector.setHost(HOST);
+        connector.setPort(options.port());
+        http.addConnector(connector);
+        http.setStopTimeout(0);
+        try {
+            connector.open(); // binds now, so that the endpoints (which name the port) exist before any request
+            DemoIdpEndpoints bound = DemoIdpEndpoints.of(
+                    connector.getLocalPort(),
+                    newMock.getConfig().getHttpServer().port());
+            http.setHandler(frontHandler(bound));
+            http.start();
+            this.endpoints = bound;
+        } catch (Exception e) {
+            newMock.shutdown();
+            try {
+                http.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException(
+                    "could not start the demo identity provider on " + HOST + ":" + options.port(), e);
+        }
+        this.mock = newMock;
+        this.jetty = http;
+        log.info("Demo identity provider listening, issuer {}", endpoints.issuer());
+        return this;
+    }
+
+    private ServletContextHandler frontHandler(DemoIdpEndpoints bound) {
+        Object mockLock = new Object();
+        DemoCimdFetcher fetcher = new DemoCimdFetcher();
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(
+                new ServletHolder(
+                        "metadata", new DemoIdpMetadataServlet(DemoIdpMetadataServlet.metadata(options, bound))),
+                DemoIdpEndpoints.METADATA_PATH);
+        context.addServlet(
+                new ServletHolder(
+                        "authorize",
+                        new DemoAuthorizeServlet(options, bound, clients, signIns, fetcher, activity, mockLock)),
+                DemoIdpEndpoints.AUTHORIZE_PATH);
+        context.addServlet(
+                new ServletHolder("token", new DemoTokenServlet(bound, clients, signIns, activity, mockLock)),
+                DemoIdpEndpoints.TOKEN_PATH);
+        if (options.dynamicRegistration()) {
+            context.addServlet(
+                    new ServletHolder("register", new DemoRegistrationServlet(options, clients, activity)),
+                    DemoIdpEndpoints.REGISTER_PATH);
+        }
+        return context;
+    }
+
+    /** {@code http://127.0.0.1:PORT/demo-idp}: the {@code issuer} of the metadata and of every token. */
+    public URI issuer() {
+        return started().issuer();
+    }
+
+    /** Where the RFC 8414 metadata is: {@code http://127.0.0.1:PORT/.well-known/oauth-authorization-server/demo-idp}. */
+    public URI metadataUrl() {
+        return started().metadata();
+    }
+
+    public URI authorizationEndpoint() {
+        return started().authorization();
+    }
+
+    public URI tokenEndpoint() {
+        return started().token();
+    }
+
+    /** The mock's JWK set, which verifies the access tokens. */
+    public URI jwksUri() {
+        return started().jwks();
+    }
+
+    /** The RFC 7591 endpoint, when dynamic registration is on. */
+    public Optional<URI> registrationEndpoint() {
+        return options.dynamicRegistration() ? Optional.of(started().registration()) : Optional.empty();
+    }
+
+    /** The front's port. */
+    public int port() {
+        return started().frontPort();
+    }
+
+    /** Makes {@code client} known (or replaces the client with its id), for example once its redirect URI is known. */
+    public void registerClient(Client client) {
+        clients.put(client);
+    }
+
+    /** How many clients registered through the RFC 7591 endpoint. */
+    public int registrationCount() {
+        return clients.dynamicRegistrations().size();
+    }
+
+    /** The clients registered through the RFC 7591 endpoint, oldest first. */
+    public List<Client> registeredClients() {
+        return clients.dynamicRegistrations();
+    }
+
+    /** The Client ID Metadata Document URLs accepted so far as client ids. */
+    public Set<String> metadataDocumentClients() {
+        return clients.metadataDocumentClients();
+    }
+
+    /** The user the next sign-in approves; later sign-ins go back to the default user. */
+    public void signInNextAs(String subject) {
+        signIns.nextSubject(subject);
+    }
+
+    public String defaultSubject() {
+        return options.defaultSubject();
+    }
+
+    /** The token requests that identified a client, oldest first: who asked, how it authenticated, for what. */
+    public List<TokenRequestRecord> tokenRequests() {
+        return activity.tokenRequests();
+    }
+
+    /** Why requests were refused, oldest first, one line each, never quoting a secret. */
+    public List<String> refusals() {
+        return activity.refusals();
+    }
+
+    public synchronized boolean isRunning() {
+        return jetty != null;
+    }
+
+    /** Stops the front and the mock. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (jetty == null) {
+            return;
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("Stopping the demo identity provider failed: {}", e.toString());
+        } finally {
+            try {
+                mock.shutdown();
+            } catch (RuntimeException e) {
+                log.warn("Stopping the mock OAuth2 server failed: {}", e.toString());
+            }
+            jetty = null;
+            mock = null;
+        }
+    }
+
+    private DemoIdpEndpoints started() {
+        DemoIdpEndpoints bound = endpoints;
+        if (bound == null) {
+            throw new IllegalStateException("demo identity provider not started");
+        }
+        return bound;
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException("127.0.0.1 is a valid address", impossible);
+        }
+    }
+
+    /**
+     * A client the demo identity provider knows.
+     *
+     * @param clientId the {@code client_id}
+     * @param authMethod how it authenticates at the token endpoint
+     * @param secret its secret; present exactly when {@code authMethod} is not {@link ClientAuthMethod#NONE}
+     * @param redirectUris the redirect URIs it may use, compared exactly
+     */
+    public record Client(
+            String clientId, ClientAuthMethod authMethod, Optional<Secret> secret, List<URI> redirectUris) {
+
+        public Client {
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(authMethod, "authMethod");
+            Objects.requireNonNull(secret, "secret");
+            redirectUris = List.copyOf(redirectUris);
+            if (clientId.isBlank()) {
+                throw new IllegalArgumentException("clientId must not be blank");
+            }
+            if (redirectUris.isEmpty()) {
+                throw new IllegalArgumentException("client " + clientId + " needs at least one redirect URI");
+            }
+            if (secret.isPresent() != (authMethod != ClientAuthMethod.NONE)) {
+                throw new IllegalArgumentException("client " + clientId + " uses " + authMethod.configName()
+                        + (secret.isPresent() ? ", which takes no secret" : ", which needs a secret"));
+            }
+        }
+
+        /** A public client: PKCE, no secret. */
+        public static Client publicClient(String clientId, List<URI> redirectUris) {
+            return new Client(clientId, ClientAuthMethod.NONE, Optional.empty(), redirectUris);
+        }
+
+        /** A confidential client that sends {@code secret} with {@code method}. */
+        public static Client confidential(
+                String clientId, Secret secret, ClientAuthMethod method, List<URI> redirectUris) {
+            return new Client(clientId, method, Optional.of(secret), redirectUris);
+        }
+    }
+
+    /**
+     * A token request as the front saw it.
+     *
+     * @param clientId the authenticated client
+     * @param authMethod how the client authenticated
+     * @param grantType the {@code grant_type}
+     * @param resources the RFC 8707 {@code resource} parameters, in order
+     * @param status the HTTP status of the answer
+     */
+    public record TokenRequestRecord(
+            String clientId, ClientAuthMethod authMethod, String grantType, List<String> resources, int status) {
+
+        public TokenRequestRecord {
+            resources = List.copyOf(resources);
+        }
+    }
+
+    /** Settings; every one has a default. */
+    public static final class Builder {
+
+        private int port;
+        private String defaultSubject = DEFAULT_SUBJECT;
+        private boolean advertiseS256 = true;
+        private boolean clientIdMetadataDocuments = true;
+        private boolean dynamicRegistration = true;
+        private boolean authorizationResponseIss = true;
+        private List<String> scopes = DEFAULT_SCOPES;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private final List<Client> clients = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The front's port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The user every sign-in approves; {@value DemoIdentityProvider#DEFAULT_SUBJECT} by default. */
+        public Builder defaultSubject(String subject) {
+            this.defaultSubject = requireText(subject, "defaultSubject");
+            return this;
+        }
+
+        /** Whether the metadata lists {@code code_challenge_methods_supported: ["S256"]}; off makes it absent. */
+        public Builder advertiseS256(boolean advertise) {
+            this.advertiseS256 = advertise;
+            return this;
+        }
+
+        /** Whether URL client ids are accepted, as Client ID Metadata Documents, and the metadata says so. */
+        public Builder clientIdMetadataDocuments(boolean supported) {
+            this.clientIdMetadataDocuments = supported;
+            return this;
+        }
+
+        /** Whether the RFC 7591 endpoint exists and the metadata names it. */
+        public Builder dynamicRegistration(boolean enabled) {
+            this.dynamicRegistration = enabled;
+            return this;
+        }
+
+        /** Whether authorization responses carry RFC 9207 {@code iss} and the metadata says so. */
+        public Builder authorizationResponseIss(boolean enabled) {
+            this.authorizationResponseIss = enabled;
+            return this;
+        }
+
+        /** The {@code scopes_supported}; {@link DemoIdentityProvider#DEFAULT_SCOPES} by default. */
+        public Builder scopes(List<String> scopes) {
+            this.scopes = List.copyOf(scopes);
+            return this;
+        }
+
+        /** How long access tokens live (their {@code exp} and the {@code expires_in}); one hour by default. */
+        public Builder tokenLifetime(Duration lifetime) {
+            if (lifetime.isNegative() || lifetime.toSeconds() < 1) {
+                throw new IllegalArgumentException("tokenLifetime must be at least one second: " + lifetime);
+            }
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /** A pre-registered client. */
+        public Builder client(Client client) {
+            clients.add(Objects.requireNonNull(client, "client"));
+            return this;
+        }
+
+        /** An identity provider with these settings, not yet started. */
+        public DemoIdentityProvider build() {
+            return new DemoIdentityProvider(new DemoIdpOptions(
+                    port,
+                    defaultSubject,
+                    advertiseS256,
+                    clientIdMetadataDocuments,
+                    dynamicRegistration,
+                    authorizationResponseIss,
+                    scopes,
+                    tokenLifetime,
+                    clients));
+        }
+
+        private static String requireText(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+    }
+}

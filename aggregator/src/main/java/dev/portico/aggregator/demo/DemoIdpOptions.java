@@ -1,0 +1,23 @@
+package dev.portico.aggregator.demo;
+
+import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
+import java.time.Duration;
+import java.util.List;
+
+/** The settings of a {@link DemoIdentityProvider}, as its builder collected them. */
+record DemoIdpOptions(
+        int port,
+        String defaultSubject,
+        boolean advertiseS256,
+        boolean clientIdMetadataDocuments,
+        boolean dynamicRegistration,
+        boolean authorizationResponseIss,
+        List<String> scopes,
+        Duration tokenLifetime,
+        List<Client> clients) {
+
+    DemoIdpOptions {
+        scopes = List.copyOf(scopes);
+        clients = List.copyOf(clients);
+    }
+}

@@ -1,0 +1,262 @@
+package dev.portico.aggregator.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
+import dev.portico.aggregator.demo.DemoIdentityProvider.TokenRequestRecord;
+import dev.portico.aggregator.demo.DemoSignIns.SignIn;
+import dev.portico.config.ClientAuthMethod;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo identity provider's token endpoint: authenticates the client as it registered, checks that the code or
+ * refresh token was issued to it (and, for a code, that the redirect URI is repeated and a PKCE verifier is sent),
+ * then forwards the request unchanged to the mock, which verifies the verifier and signs the tokens.
+ *
+ * <p>The mock names the issuer after the address a request reached; the forwarded request says (with
+ * {@code X-Forwarded-Port}, which the mock honours) that it reached the front, so the tokens' {@code iss} is the
+ * front's issuer, the one in the metadata.
+ */
+final class DemoTokenServlet extends HttpServlet {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoIdentityProvider.class);
+    private static final String ENDPOINT = "token";
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final DemoIdpEndpoints endpoints;
+    private final DemoClientRegistry clients;
+    private final DemoSignIns signIns;
+    private final DemoIdpActivity activity;
+    private final Object mockLock;
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(TIMEOUT)
+            .build();
+
+    DemoTokenServlet(
+            DemoIdpEndpoints endpoints,
+            DemoClientRegistry clients,
+            DemoSignIns signIns,
+            DemoIdpActivity activity,
+            Object mockLock) {
+        this.endpoints = endpoints;
+        this.clients = clients;
+        this.signIns = signIns;
+        this.activity = activity;
+        this.mockLock = mockLock;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] bytes = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            error(response, 400, "invalid_request", "the request body is too large");
+            return;
+        }
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        Optional<DemoForm> parsed = DemoForm.parse(body);
+        if (parsed.isEmpty()) {
+            error(response, 400, "invalid_request", "the body is not valid form encoding");
+            return;
+        }
+        DemoForm form = parsed.get();
+        List<String> repeated = form.repeatedExcept(Set.of("resource"));
+        if (!repeated.isEmpty()) {
+            error(response, 400, "invalid_request", "parameters given more than once: " + String.join(", ", repeated));
+            return;
+        }
+        DemoClientAuthentication.Parsed auth = DemoClientAuthentication.parse(request.getHeader("Authorization"), form);
+        if (auth.authentication().isEmpty()) {
+            error(response, 401, "invalid_client", auth.problem());
+            return;
+        }
+        DemoClientAuthentication client = auth.authentication().get();
+        String grantType = form.get("grant_type").orElse("");
+        Optional<String> problem = authenticationProblem(client);
+        if (problem.isPresent()) {
+            if (client.method() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"" + DemoIdentityProvider.ISSUER_PATH + "\"");
+            }
+            answered(client, grantType, form, 401);
+            error(response, 401, "invalid_client", problem.get());
+            return;
+        }
+        Grant grant = grant(client, grantType, form);
+        if (grant.problem().isPresent()) {
+            answered(client, grantType, form, 400);
+            error(response, 400, grant.errorCode(), grant.problem().get());
+            return;
+        }
+        forward(request, response, body, client, grantType, form, grant.signIn().orElseThrow());
+    }
+
+    /** Whether the client is known and authenticated the way it registered, with the right secret. */
+    private Optional<String> authenticationProblem(DemoClientAuthentication presented) {
+        Optional<Client> registered = clients.find(presented.clientId());
+        if (registered.isEmpty()) {
+            if (clients.isMetadataDocumentClient(presented.clientId()) && presented.method() == ClientAuthMethod.NONE) {
+                return Optional.empty();
+            }
+            return Optional.of("unknown " + presented.describe());
+        }
+        Client client = registered.get();
+        if (client.authMethod() != presented.method()) {
+            return Optional.of("client " + client.clientId() + " is registered for "
+                    + client.authMethod().configName() + " but authenticated with "
+                    + presented.method().configName());
+        }
+        if (client.secret().isPresent()
+                && !client.secret()
+                        .get()
+                        .matches(presented.secret().orElseThrow().reveal())) {
+            return Optional.of("wrong client secret for client " + client.clientId());
+        }
+        return Optional.empty();
+    }
+
+    /** The sign-in a code or refresh token continues, or why the grant is refused. */
+    private record Grant(Optional<SignIn> signIn, String errorCode, Optional<String> problem) {
+
+        static Grant of(SignIn signIn) {
+            return new Grant(Optional.of(signIn), "", Optional.empty());
+        }
+
+        static Grant refused(String errorCode, String problem) {
+            return new Grant(Optional.empty(), errorCode, Optional.of(problem));
+        }
+    }
+
+    private Grant grant(DemoClientAuthentication client, String grantType, DemoForm form) {
+        switch (grantType) {
+            case "authorization_code":
+                return codeGrant(client, form);
+            case "refresh_token":
+                Optional<SignIn> continued = form.get("refresh_token").flatMap(signIns::forRefreshToken);
+                if (continued.isEmpty()) {
+                    return Grant.refused("invalid_grant", "unknown refresh_token");
+                }
+                if (!continued.get().clientId().equals(client.clientId())) {
+                    return Grant.refused("invalid_grant", "the refresh_token was issued to another client");
+                }
+                return Grant.of(continued.get());
+            case "":
+                return Grant.refused("invalid_request", "grant_type is missing");
+            default:
+                return Grant.refused(
+                        "unsupported_grant_type", "grant_type " + grantType + " is not supported by the demo");
+        }
+    }
+
+    private Grant codeGrant(DemoClientAuthentication client, DemoForm form) {
+        Optional<SignIn> signIn = form.get("code").flatMap(signIns::forCode);
+        if (signIn.isEmpty()) {
+            return Grant.refused("invalid_grant", "unknown or already used code");
+        }
+        if (!signIn.get().clientId().equals(client.clientId())) {
+            return Grant.refused("invalid_grant", "the code was issued to another client");
+        }
+        if (!form.get("redirect_uri")
+                .equals(Optional.of(signIn.get().redirectUri().toString()))) {
+            // RFC 6749 §4.1.3: the same redirect_uri as in the authorization request.
+            return Grant.refused("invalid_grant", "redirect_uri differs from the authorization request's");
+        }
+        if (form.get("code_verifier").isEmpty()) {
+            // The mock skips PKCE when no verifier is sent; a code issued with a challenge needs one (RFC 7636 §4.5).
+            return Grant.refused("invalid_grant", "code_verifier is missing");
+        }
+        return Grant.of(signIn.get());
+    }
+
+    private void forward(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String body,
+            DemoClientAuthentication client,
+            String grantType,
+            DemoForm form,
+            SignIn signIn)
+            throws IOException {
+        HttpRequest.Builder toMock = HttpRequest.newBuilder(endpoints.mockToken())
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-Proto", "http")
+                .header("X-Forwarded-Port", Integer.toString(endpoints.frontPort()))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            toMock.header("Authorization", authorization);
+        }
+        HttpResponse<String> answer;
+        try {
+            synchronized (mockLock) {
+                answer = http.send(toMock.build(), HttpResponse.BodyHandlers.ofString());
+            }
+        } catch (IOException e) {
+            log.warn("The mock authorization server could not be reached: {}", e.toString());
+            answered(client, grantType, form, 502);
+            error(response, 502, "temporarily_unavailable", "the mock authorization server could not be reached");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answered(client, grantType, form, 503);
+            error(response, 503, "temporarily_unavailable", "interrupted");
+            return;
+        }
+        if (answer.statusCode() == 200) {
+            remember(answer.body(), grantType, form, signIn);
+            log.info(
+                    "Demo identity provider issued tokens to {} for {} ({})",
+                    client.describe(),
+                    signIn.subject(),
+                    grantType);
+        } else {
+            activity.refused(ENDPOINT, "the mock answered " + answer.statusCode() + " to " + client.describe());
+        }
+        answered(client, grantType, form, answer.statusCode());
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(answer.statusCode());
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** Retires a redeemed code and binds the (possibly new) refresh token to the sign-in it continues. */
+    private void remember(String tokenResponse, String grantType, DemoForm form, SignIn signIn) {
+        if (grantType.equals("authorization_code")) {
+            form.get("code").ifPresent(signIns::codeRedeemed);
+        }
+        try {
+            JsonNode json = DemoHttp.JSON.readTree(tokenResponse);
+            JsonNode refreshToken = json.get("refresh_token");
+            if (refreshToken != null && refreshToken.isTextual()) {
+                signIns.refreshTokenIssued(refreshToken.textValue(), signIn);
+            }
+        } catch (IOException e) {
+            log.warn("The mock's token response is not JSON: {}", e.getMessage());
+        }
+    }
+
+    private void answered(DemoClientAuthentication client, String grantType, DemoForm form, int status) {
+        activity.tokenRequest(
+                new TokenRequestRecord(client.clientId(), client.method(), grantType, form.all("resource"), status));
+    }
+
+    private void error(HttpServletResponse response, int status, String code, String description) throws IOException {
+        activity.refused(ENDPOINT, code + ": " + description);
+        DemoHttp.oauthError(response, status, code, description);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.portico.aggregator.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bearer-token gate in front of a {@link ProtectedDemoUpstream}'s MCP endpoint (MCP authorization 2025-11-25,
+ * "Access Token Usage"; RFC 6750 §3; RFC 9728 §5.1).
+ *
+ * <p>A request without a valid token gets 401 with {@code WWW-Authenticate: Bearer resource_metadata="..."} naming the
+ * upstream's protected-resource metadata, its scopes, and, when a token was presented, {@code error="invalid_token"}.
+ * A valid token's subject is left in the request attribute {@link ProtectedDemoUpstream#SUBJECT_ATTRIBUTE} for the
+ * tools.
+ *
+ * <p>When only tool calls are protected, the body of each POST is read to find the JSON-RPC method and replayed to
+ * the MCP servlet; everything but {@code tools/call} passes without a token, so that a client can connect and list
+ * tools and meet the 401 only when it calls one.
+ */
+final class ProtectedResourceFilter extends HttpFilter {
+
+    private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    private final ProtectedTokenValidator validator;
+    private final URI resourceMetadataUrl;
+    private final List<String> scopes;
+    private final boolean onlyToolCalls;
+
+    ProtectedResourceFilter(
+            ProtectedTokenValidator validator, URI resourceMetadataUrl, List<String> scopes, boolean onlyToolCalls) {
+        this.validator = validator;
+        this.resourceMetadataUrl = resourceMetadataUrl;
+        this.scopes = List.copyOf(scopes);
+        this.onlyToolCalls = onlyToolCalls;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest forwarded = request;
+        if (onlyToolCalls) {
+            if (!"POST".equals(request.getMethod())) {
+                chain.doFilter(request, response);
+                return;
+            }
+            byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+                return;
+            }
+            forwarded = new ProtectedRequestBody(request, body);
+            if (!callsTool(body)) {
+                chain.doFilter(forwarded, response);
+                return;
+            }
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            challenge(response, Optional.empty());
+            return;
+        }
+        ProtectedTokenValidator.Outcome outcome =
+                validator.validate(authorization.substring(7).trim());
+        if (outcome.keysUnavailable()) {
+            DemoHttp.oauthError(
+                    response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable", outcome.problem());
+            return;
+        }
+        if (outcome.subject().isEmpty()) {
+            challenge(response, Optional.of(outcome.problem()));
+            return;
+        }
+        forwarded.setAttribute(
+                ProtectedDemoUpstream.SUBJECT_ATTRIBUTE, outcome.subject().get());
+        chain.doFilter(forwarded, response);
+    }
+
+    /** 401 with the RFC 6750 challenge; {@code problem} is present when a token was presented and refused. */
+    private void challenge(HttpServletResponse response, Optional<String> problem) throws IOException {
+        StringBuilder header = new StringBuilder("Bearer resource_metadata=\"")
+                .append(resourceMetadataUrl)
+                .append('"');
+        if (!scopes.isEmpty()) {
+            header.append(", scope=\"").append(String.join(" ", scopes)).append('"');
+        }
+        problem.ifPresent(p -> header.append(", error=\"invalid_token\", error_description=\"")
+                .append(quotable(p))
+                .append('"'));
+        response.setHeader("WWW-Authenticate", header.toString());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", problem.isPresent() ? "invalid_token" : "unauthorized");
+        body.put(
+                "error_description",
+                problem.orElse("this MCP server requires a bearer token; see " + resourceMetadataUrl));
+        DemoHttp.json(response, HttpServletResponse.SC_UNAUTHORIZED, body);
+    }
+
+    /** Whether a JSON-RPC message (or batch) calls a tool. Unparseable bodies are left to the MCP servlet to refuse. */
+    private static boolean callsTool(byte[] body) {
+        try {
+            JsonNode json = DemoHttp.JSON.readTree(body);
+            if (json == null) {
+                return false;
+            }
+            if (json.isArray()) {
+                for (JsonNode message : json) {
+                    if (isToolCall(message)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return isToolCall(json);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isToolCall(JsonNode message) {
+        JsonNode method = message.get("method");
+        return method != null && "tools/call".equals(method.textValue());
+    }
+
+    /** RFC 6750 §3: error_description is limited to printable ASCII without '"' and '\'. */
+    private static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : ' ');
+        }
+        return out.toString();
+    }
+}

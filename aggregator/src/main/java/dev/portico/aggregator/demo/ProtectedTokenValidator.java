@@ -1,0 +1,103 @@
+package dev.portico.aggregator.demo;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Validates the bearer tokens of a {@link ProtectedDemoUpstream}: a JWT signed with a key from the identity
+ * provider's JWK set, issued by that provider, not expired, and with this upstream's resource URL in {@code aud}
+ * (RFC 8707 §2, MCP authorization "Token Audience Binding and Validation"), so that a token meant for another server
+ * is refused.
+ *
+ * <p>{@link #revokeAll()} stands in for revocation at the authorization server: tokens seen so far, and tokens issued
+ * in an earlier second, fail from then on. Safe for concurrent use.
+ */
+final class ProtectedTokenValidator {
+
+    /** The outcome: the token's subject, or why it is refused and whether that is the token's fault. */
+    record Outcome(Optional<String> subject, String problem, boolean keysUnavailable) {
+
+        static Outcome valid(String subject) {
+            return new Outcome(Optional.of(subject), "", false);
+        }
+
+        static Outcome invalid(String problem) {
+            return new Outcome(Optional.empty(), problem, false);
+        }
+
+        static Outcome unavailable(String problem) {
+            return new Outcome(Optional.empty(), problem, true);
+        }
+    }
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private volatile Instant issuedNoEarlierThan = Instant.EPOCH;
+
+    ProtectedTokenValidator(URI issuer, URI jwksUri, URI resource) {
+        JWKSource<SecurityContext> keys;
+        try {
+            keys = JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL())
+                    .retrying(false)
+                    .build();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("the JWK set URL is not a URL: " + jwksUri, e);
+        }
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys));
+        // Mutable sets: the verifier probes them with contains(null), which Set.of rejects.
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                new HashSet<>(Set.of(resource.toString())),
+                new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
+                new HashSet<>(Set.of("sub", "exp", "iat", "jti")),
+                new HashSet<>()));
+    }
+
+    Outcome validate(String token) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        } catch (ParseException e) {
+            return Outcome.invalid("the token is not a JWT");
+        } catch (KeySourceException e) {
+            return Outcome.unavailable("the identity provider's keys could not be fetched: " + e.getMessage());
+        } catch (BadJOSEException | JOSEException e) {
+            return Outcome.invalid("the token is not valid here: " + e.getMessage());
+        }
+        String jti = claims.getJWTID();
+        if (revoked.contains(jti) || claims.getIssueTime().toInstant().isBefore(issuedNoEarlierThan)) {
+            return Outcome.invalid("the token has been revoked");
+        }
+        seen.add(jti);
+        return Outcome.valid(claims.getSubject());
+    }
+
+    /**
+     * Makes every token presented so far fail, and every token issued before the current second: {@code iat} has
+     * whole seconds, so a token issued in this same second and never presented stays valid.
+     */
+    void revokeAll() {
+        revoked.addAll(seen);
+        seen.removeAll(revoked);
+        issuedNoEarlierThan = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.portico.aggregator.session;
+
+import dev.portico.aggregator.auth.SignInBroker;
+import dev.portico.aggregator.auth.SignInStep;
+import dev.portico.transport.upstream.UpstreamFailure;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The sign-ins of one downstream session: one pending step per upstream that asked for sign-in, shared by the
+ * sign-in tool, the tool call that hit the 401 and the status tool, so that one refusal starts one flow, not three.
+ *
+ * <p>A step is asked for as soon as an upstream enters {@code AUTH_REQUIRED}, so that a session that already holds
+ * a token for the upstream's issuer (signed in through another upstream) reconnects without the user noticing.
+ */
+final class SessionSignIns {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionSignIns.class);
+
+    /**
+     * How many times in a row an upstream may refuse a token the broker offered before the user is asked to sign
+     * in: a token that fits the issuer but not this upstream must not make Portico reconnect forever.
+     */
+    private static final int MAX_SILENT_RETRIES = 1;
+
+    private final String owner;
+    private final String logId;
+    private final SignInBroker broker;
+    private final Clock clock;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    private record Pending(Mono<SignInStep> step, int silentRetries) {}
+
+    SessionSignIns(String owner, String logId, SignInBroker broker, Clock clock) {
+        this.owner = owner;
+        this.logId = logId;
+        this.broker = broker;
+        this.clock = clock;
+    }
+
+    /** The upstream just entered {@code AUTH_REQUIRED}: work out the next step now. */
+    void authRequired(SessionUpstream upstream) {
+        Pending previous = pending.get(upstream.name());
+        int retries = previous == null ? 0 : previous.silentRetries();
+        Pending next = new Pending(ask(upstream, retries), retries);
+        pending.put(upstream.name(), next);
+        next.step().subscribe(step -> {
+            if (step instanceof SignInStep.Retry && upstream.state() == SessionUpstream.State.AUTH_REQUIRED) {
+                log.info("Session {}: reusing the session's sign-in for {}", logId, upstream.name());
+                pending.put(upstream.name(), new Pending(next.step(), retries + 1));
+                upstream.reconnectNow().subscribe();
+            }
+        });
+    }
+
+    /** The upstream is connected again: its pending sign-in is over. */
+    void connected(SessionUpstream upstream) {
+        pending.remove(upstream.name());
+    }
+
+    /**
+     * The step for an upstream that refused a call: the pending one while its link is still valid, else a new
+     * one.
+     */
+    Mono<SignInStep> step(SessionUpstream upstream) {
+        Pending current = pending.get(upstream.name());
+        if (current == null) {
+            current = new Pending(ask(upstream, 0), 0);
+            pending.put(upstream.name(), current);
+        }
+        Pending used = current;
+        return used.step().flatMap(step -> {
+            if (step instanceof SignInStep.Challenge
+                    && ((SignInStep.Challenge) step).challenge().expired(clock.instant())) {
+                Pending renewed = new Pending(ask(upstream, used.silentRetries()), used.silentRetries());
+                pending.put(upstream.name(), renewed);
+                return renewed.step();
+            }
+            return Mono.just(step);
+        });
+    }
+
+    /** The pending challenge's state, for the status tool, without starting anything. */
+    Optional<Mono<SignInStep>> peek(String upstreamName) {
+        return Optional.ofNullable(pending.get(upstreamName)).map(Pending::step);
+    }
+
+    private Mono<SignInStep> ask(SessionUpstream upstream, int silentRetries) {
+        UpstreamFailure failure = upstream.failure()
+                .filter(f -> f.kind() == UpstreamFailure.Kind.UNAUTHORIZED)
+                .orElseGet(() -> UpstreamFailure.unreachable(upstream.config(), "sign-in requested"));
+        return broker.onUnauthorized(owner, upstream.config(), failure)
+                .map(step -> step instanceof SignInStep.Retry && silentRetries >= MAX_SILENT_RETRIES
+                        ? new SignInStep.Refused("the token held for " + upstream.name()
+                                + " was refused again; sign out and sign in again")
+                        : step)
+                .cache();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.portico.aggregator;
+
+import dev.portico.aggregator.demo.DemoIdentityProvider;
+import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.testing.Browser;
+import dev.portico.config.ConfigLoader;
+import dev.portico.config.PorticoConfig;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A real identity provider, protected upstreams that trust it, and a Portico in front of them, all on loopback;
+ * closed in reverse order of starting.
+ */
+final class SignInWorld implements AutoCloseable {
+
+    final DemoIdentityProvider idp;
+    final List<ProtectedDemoUpstream> upstreams = new ArrayList<>();
+    Portico portico;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    SignInWorld(Consumer<DemoIdentityProvider.Builder> idpOptions) {
+        DemoIdentityProvider.Builder builder = DemoIdentityProvider.builder();
+        idpOptions.accept(builder);
+        idp = builder.build().start();
+        closeables.add(idp);
+    }
+
+    ProtectedDemoUpstream upstream(String name, Consumer<ProtectedDemoUpstream.Builder> options) {
+        ProtectedDemoUpstream.Builder builder = ProtectedDemoUpstream.builder(name, idp);
+        options.accept(builder);
+        ProtectedDemoUpstream upstream = builder.build().start();
+        upstreams.add(upstream);
+        closeables.add(upstream);
+        return upstream;
+    }
+
+    /**
+     * Starts Portico with every upstream started so far.
+     *
+     * @param authSection YAML for each upstream's {@code auth:} mapping, by upstream name; indented by the caller
+     *     under {@code auth:} (may be empty)
+     * @param oauthSection extra YAML under {@code oauth:}
+     */
+    Portico startPortico(Map<String, String> authSection, String oauthSection) throws Exception {
+        StringBuilder yaml = new StringBuilder(
+                """
+                server:
+                  port: 0
+                security:
+                  allowedPrivateNetworks: [127.0.0.0/8]
+                """);
+        if (!oauthSection.isBlank()) {
+            yaml.append("oauth:\n").append(oauthSection.indent(2));
+        }
+        yaml.append("upstreams:\n");
+        for (ProtectedDemoUpstream upstream : upstreams) {
+            yaml.append("  - name: ").append(upstream.name()).append('\n');
+            yaml.append("    transport: streamable-http\n");
+            yaml.append("    url: ").append(upstream.mcpUrl()).append('\n');
+            yaml.append("    timeout: 10s\n");
+            yaml.append("    reconnect: {initialDelay: 100ms, maxDelay: 500ms}\n");
+            String auth = authSection.get(upstream.name());
+            if (auth != null) {
+                yaml.append("    auth:\n").append(auth.indent(6));
+            }
+        }
+        PorticoConfig config = new ConfigLoader(name -> null).parse(yaml.toString(), "sign-in test");
+        portico = Portico.startHttp(config);
+        closeables.add(portico);
+        return portico;
+    }
+
+    Portico startPortico() throws Exception {
+        return startPortico(Map.of(), "");
+    }
+
+    /** A client session, recording the tools/list_changed notifications it receives. */
+    Session session() {
+        List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
+        McpSyncClient client =
+                Clients.connect(Clients.streamable(portico.baseUri()), spec -> spec.toolsChangeConsumer(changes::add));
+        Session session = new Session(client, changes);
+        closeables.add(client::closeGracefully);
+        return session;
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                // Keep closing the rest: one failure must not leak servers into the next test.
+            }
+        }
+    }
+
+    record Session(McpSyncClient client, List<List<McpSchema.Tool>> toolChanges) {
+
+        McpSchema.CallToolResult call(String tool) {
+            return client.callTool(new McpSchema.CallToolRequest(tool, Map.of()));
+        }
+
+        List<String> toolNames() {
+            return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+        }
+    }
+
+    /** The {@code auth_url} of an {@code auth_required} result; fails if the result is another one. */
+    @SuppressWarnings("unchecked")
+    static URI authUrl(McpSchema.CallToolResult result) {
+        Object structured = result.structuredContent();
+        if (!(structured instanceof Map) || !"auth_required".equals(((Map<String, Object>) structured).get("status"))) {
+            throw new AssertionError("expected an auth_required result, got " + result);
+        }
+        return URI.create((String) ((Map<String, Object>) structured).get("auth_url"));
+    }
+
+    /** Signs in the way a user would: open the link in a browser, which follows the redirects to the callback. */
+    static Browser.Page signIn(Browser browser, McpSchema.CallToolResult challenge) {
+        return browser.open(authUrl(challenge));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.portico.oauth;
+
+import dev.portico.config.Secret;
+import dev.portico.oauth.flow.OpaqueValues;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which access token the broker last gave out for each owner and upstream, as a SHA-256, never the token.
+ *
+ * <p>An upstream's 401 does not say which token it refused. If the token the broker would offer now is the one it
+ * gave out last for that upstream, the upstream has just refused it, and offering it again would loop; the broker
+ * starts a sign-in instead. Safe for concurrent use; bounded by owners times upstreams, and emptied per owner by
+ * {@link #forget(String)}.
+ */
+final class HandedOutTokens {
+
+    private record Key(String owner, String upstream) {}
+
+    private final ConcurrentHashMap<Key, String> hashes = new ConcurrentHashMap<>();
+
+    /** Notes that {@code token} went out for {@code owner} and {@code upstream}. */
+    void record(String owner, String upstream, Secret token) {
+        hashes.put(new Key(owner, upstream), OpaqueValues.sha256(token.reveal()));
+    }
+
+    /**
+     * Notes {@code token} as given out unless it is the one given out last; answers whether it was new. Atomic, so
+     * of two concurrent 401s only one can be answered with the same token.
+     */
+    boolean recordIfNew(String owner, String upstream, Secret token) {
+        String hash = OpaqueValues.sha256(token.reveal());
+        String previous = hashes.put(new Key(owner, upstream), hash);
+        return !hash.equals(previous);
+    }
+
+    void forget(String owner) {
+        hashes.keySet().removeIf(key -> key.owner().equals(owner));
+    }
+}

@@ -1,0 +1,275 @@
+package dev.portico.oauth;
+
+import dev.portico.config.OAuthConfig;
+import dev.portico.config.Secret;
+import dev.portico.oauth.callback.CallbackServlet;
+import dev.portico.oauth.callback.SignInEndpoints;
+import dev.portico.oauth.callback.StartServlet;
+import dev.portico.oauth.challenge.BearerChallenge;
+import dev.portico.oauth.challenge.WwwAuthenticate;
+import dev.portico.oauth.challenge.WwwAuthenticateParseException;
+import dev.portico.oauth.challenge.WwwAuthenticateParseResult;
+import dev.portico.oauth.client.ClientRegistrationException;
+import dev.portico.oauth.client.ClientRegistry;
+import dev.portico.oauth.client.PorticoClient;
+import dev.portico.oauth.discovery.Discovery;
+import dev.portico.oauth.discovery.DiscoveryException;
+import dev.portico.oauth.discovery.ResourceUris;
+import dev.portico.oauth.flow.InMemorySignInStore;
+import dev.portico.oauth.flow.PendingSignIn;
+import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.flow.SignInTarget;
+import dev.portico.oauth.flow.SignInTargets;
+import dev.portico.oauth.http.OutboundHttp;
+import dev.portico.oauth.token.AccessTokens;
+import dev.portico.oauth.token.InMemoryTokenStore;
+import dev.portico.oauth.token.LogIds;
+import dev.portico.oauth.token.TokenClient;
+import dev.portico.oauth.token.TokenRequestException;
+import dev.portico.oauth.token.TokenSet;
+import dev.portico.oauth.token.TokenStore;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OAuth challenge broker: what the aggregator calls when it sends a request to a protected upstream and when
+ * the upstream refuses it. See {@code package-info} for the whole flow.
+ *
+ * <p>Tokens belong to an owner (a downstream session id, or a principal shared by sessions). One sign-in serves every
+ * upstream of the same issuer whose scopes it covers, for that owner only.
+ *
+ * <p>Safe for concurrent use. {@link #create} starts an outbound HTTP client; {@link #close()} stops it.
+ */
+public final class OAuthBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthBroker.class);
+
+    private final OAuthConfig oauth;
+    private final Clock clock;
+    private final OutboundHttp http;
+    private final SignInEndpoints endpoints;
+    private final SignInTargets resolver;
+    private final SignInStore signIns;
+    private final TokenStore tokens;
+    private final TokenClient tokenClient;
+    private final AccessTokens accessTokens;
+    /** The last target found per upstream name, so a token can be picked without network. */
+    private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
+
+    private final HandedOutTokens handedOut = new HandedOutTokens();
+    private final List<Consumer<SignedIn>> listeners = new CopyOnWriteArrayList<>();
+    private final StartServlet startServlet;
+    private final CallbackServlet callbackServlet;
+    private final Supplier<URI> publicBaseUrl;
+
+    private OAuthBroker(BrokerSettings settings, OutboundHttp http) {
+        this.oauth = settings.oauth();
+        this.clock = settings.clock();
+        this.http = http;
+        this.publicBaseUrl = settings.publicBaseUrl();
+        this.endpoints = new SignInEndpoints(settings.publicBaseUrl(), oauth.callbackPath());
+        PorticoClient portico = new PorticoClient(
+                this::clientMetadataDocumentUrl, endpoints::redirectUri, oauth.clientName(), oauth.clientUri());
+        this.resolver = new SignInTargets(
+                new Discovery(http, oauth.metadataCacheTtl(), clock), new ClientRegistry(portico, http.nimbusSender()));
+        this.signIns = settings.signInStore().orElseGet(() -> new InMemorySignInStore(clock));
+        this.tokens = settings.tokenStore().orElseGet(InMemoryTokenStore::new);
+        this.tokenClient = new TokenClient(http.nimbusSender(), clock);
+        this.accessTokens = new AccessTokens(tokens, tokenClient, clock);
+        this.startServlet = new StartServlet(signIns, endpoints, clock);
+        this.callbackServlet = new CallbackServlet(signIns, this::complete);
+    }
+
+    /** A broker with the given settings; starts its outbound HTTP client. */
+    public static OAuthBroker create(BrokerSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        OutboundHttp http = new OutboundHttp(settings.http());
+        try {
+            return new OAuthBroker(settings, http);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The access token to send to {@code upstream} for {@code owner}, if one is held: one from this upstream's
+     * sign-in, or from another upstream of the same issuer. No network, except to refresh an expired token or to
+     * obtain one for this upstream's resource with a refresh token. Empty until the upstream's authorization server
+     * is known, which the first {@link #onUnauthorized} finds out.
+     */
+    public Optional<Secret> accessToken(String owner, ProtectedUpstream upstream) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(upstream, "upstream");
+        SignInTarget target = targets.get(upstream.name());
+        if (target == null) {
+            return Optional.empty();
+        }
+        if (!ResourceUris.covers(target.resource(), upstream.url())) {
+            // The upstream's URL changed since discovery; what was found no longer applies.
+            targets.remove(upstream.name(), target);
+            return Optional.empty();
+        }
+        Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
+        held.ifPresent(t -> handedOut.record(owner, upstream.name(), t.accessToken()));
+        return held.map(TokenSet::accessToken);
+    }
+
+    /**
+     * Handles an upstream's 401, or 403 (RFC 6750 §3.1 {@code insufficient_scope}): reads the challenge, discovers
+     * the authorization server, and either finds a token the owner already holds for it or starts a sign-in.
+     * Blocking (metadata fetches, possibly a client registration or a refresh). Never throws for bad input: a
+     * malformed challenge falls back to well-known discovery, and every failure is a {@link SignInOutcome.Failed}
+     * naming the upstream.
+     *
+     * @param status the upstream's HTTP status
+     * @param wwwAuthenticate the upstream's {@code WWW-Authenticate} field values, possibly none
+     */
+    public SignInOutcome onUnauthorized(
+            String owner, ProtectedUpstream upstream, int status, List<String> wwwAuthenticate) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(upstream, "upstream");
+        String name = upstream.name();
+        if (status != 401 && status != 403) {
+            return new SignInOutcome.Failed("Upstream '" + name + "' answered HTTP " + status
+                    + ", which is not a request to sign in (401 or 403 expected).");
+        }
+        try {
+            Optional<BearerChallenge> challenge = bearerChallenge(name, wwwAuthenticate);
+            SignInTarget target = resolver.resolve(name, upstream.url(), upstream.auth(), challenge);
+            targets.put(name, target);
+            Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
+            if (held.isPresent()
+                    && handedOut.recordIfNew(owner, name, held.get().accessToken())) {
+                LOG.info(
+                        "sign-in not needed, token of the issuer reused upstream={} issuer={} owner={}",
+                        name,
+                        target.issuer(),
+                        LogIds.owner(owner));
+                return new SignInOutcome.Authorized(held.get().accessToken());
+            }
+            PendingSignIn signIn =
+                    PendingSignIn.start(owner, target, endpoints.redirectUri(), clock.instant(), oauth.stateTtl());
+            signIns.put(signIn);
+            LOG.info(
+                    "sign-in started upstream={} issuer={} owner={} client={} scopes={}",
+                    name,
+                    target.issuer(),
+                    LogIds.owner(owner),
+                    target.tokenEndpoint().client().source(),
+                    target.scopes());
+            return new SignInOutcome.SignInRequired(
+                    endpoints.startUrl(signIn.startId()), name, target.issuer(), target.scopes(), signIn.expiresAt());
+        } catch (DiscoveryException e) {
+            LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
+            return new SignInOutcome.Failed("Cannot sign in to '" + name + "': " + e.getMessage());
+        } catch (ClientRegistrationException e) {
+            LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
+            return new SignInOutcome.Failed(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
+            return new SignInOutcome.Failed(
+                    "Cannot sign in to '" + name + "': its configuration is not usable (" + e.getMessage() + ").");
+        } catch (RuntimeException e) {
+            LOG.warn("sign-in failed unexpectedly upstream={} owner={}", name, LogIds.owner(owner), e);
+            return new SignInOutcome.Failed(
+                    "Cannot sign in to '" + name + "': an unexpected error occurred; Portico's log has the details.");
+        }
+    }
+
+    /** Calls {@code listener} after each callback that stored a token, on the callback's thread. */
+    public void addListener(Consumer<SignedIn> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * The owner is gone (its session closed): its pending sign-ins can no longer be finished and its tokens are
+     * dropped. A callback already past the state check when this runs may still store its token.
+     */
+    public void forget(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        signIns.forget(owner);
+        tokens.forget(owner);
+        handedOut.forget(owner);
+    }
+
+    /** The servlet for {@code GET /oauth/start/*}; mount it at that path. */
+    public HttpServlet startServlet() {
+        return startServlet;
+    }
+
+    /** The servlet for {@code GET <oauth.callbackPath>}; mount it at that path. */
+    public HttpServlet callbackServlet() {
+        return callbackServlet;
+    }
+
+    /** Portico's {@code client_id} under CIMD: {@code oauth.clientMetadataUrl}, else the public URL plus the CIMD path. */
+    public URI clientMetadataDocumentUrl() {
+        return oauth.clientMetadataUrl().orElseGet(() -> {
+            String base = publicBaseUrl.get().toString();
+            return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + oauth.cimdPath());
+        });
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** Exchanges the code of a verified callback, keeps the tokens and tells the listeners. */
+    private void complete(PendingSignIn signIn, Secret code) throws TokenRequestException {
+        SignInTarget target = signIn.target();
+        TokenSet issued = tokenClient.exchangeCode(
+                target.tokenEndpoint(),
+                code,
+                signIn.redirectUri(),
+                signIn.verifier(),
+                target.resourceParameter(),
+                target.scopes());
+        tokens.put(signIn.owner(), issued);
+        // The sign-in may have started on another replica; this one now knows the upstream's issuer too.
+        targets.putIfAbsent(target.upstream(), target);
+        SignedIn event = new SignedIn(signIn.owner(), target.upstream(), target.issuer());
+        for (Consumer<SignedIn> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a sign-in listener failed for {}", event, e);
+            }
+        }
+    }
+
+    /** The usable Bearer challenge, or empty to fall back to well-known discovery. */
+    private static Optional<BearerChallenge> bearerChallenge(String upstream, List<String> headerValues) {
+        if (headerValues == null || headerValues.stream().allMatch(v -> v == null || v.isBlank())) {
+            return Optional.empty();
+        }
+        WwwAuthenticateParseResult parsed = WwwAuthenticate.parse(headerValues);
+        if (parsed instanceof WwwAuthenticateParseResult.Malformed) {
+            LOG.info(
+                    "upstream {} sent a malformed WWW-Authenticate, trying well-known discovery: {}",
+                    upstream,
+                    ((WwwAuthenticateParseResult.Malformed) parsed).error().message());
+            return Optional.empty();
+        }
+        try {
+            return BearerChallenge.find(((WwwAuthenticateParseResult.Parsed) parsed).challenges());
+        } catch (WwwAuthenticateParseException e) {
+            LOG.info(
+                    "upstream {} sent an unusable Bearer challenge, trying well-known discovery: {}",
+                    upstream,
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.portico.oauth;
+
+import dev.portico.oauth.token.LogIds;
+import java.util.Objects;
+
+/**
+ * A sign-in finished and its token is stored: the aggregator reconnects the upstream for the owner and tells the
+ * client that tools changed.
+ *
+ * @param owner whose token it is (the downstream session or principal)
+ * @param upstream the upstream the sign-in was started for; other upstreams of the same issuer can use the token too
+ * @param issuer the authorization server's issuer identifier
+ */
+public record SignedIn(String owner, String upstream, String issuer) {
+
+    public SignedIn {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(issuer, "issuer");
+    }
+
+    /** Shortens the owner, as every log line does. */
+    @Override
+    public String toString() {
+        return "SignedIn[owner=" + LogIds.owner(owner) + ", upstream=" + upstream + ", issuer=" + issuer + "]";
+    }
+}

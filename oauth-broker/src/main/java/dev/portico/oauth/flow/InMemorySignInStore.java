@@ -1,0 +1,148 @@
+package dev.portico.oauth.flow;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link SignInStore} in the heap of one process: the start link and the callback must reach the same replica.
+ *
+ * <p>Bounded: at most {@code maxEntries} sign-ins, the oldest dropped first when a new one would exceed that (a
+ * client that starts sign-ins in a loop cannot exhaust memory; the worst it does is expire its own older links).
+ * Expired sign-ins stay for {@link #EXPIRED_RETENTION} so that a late click gets "expired" rather than "unknown", and
+ * are swept on {@link #put} at most every {@link #SWEEP_INTERVAL}; no thread of its own.
+ *
+ * <p>Safe for concurrent use: every operation holds the store's lock, which makes take and bind atomic. The
+ * operations are constant-time apart from the periodic sweep and {@link #forget(String)}, which are linear in the
+ * (bounded) number of entries.
+ */
+public final class InMemorySignInStore implements SignInStore {
+
+    /** Default for {@link #InMemorySignInStore(Clock)}. */
+    public static final int DEFAULT_MAX_ENTRIES = 10_000;
+
+    /** How long an expired sign-in is remembered as expired. */
+    public static final Duration EXPIRED_RETENTION = Duration.ofMinutes(30);
+
+    /** How often {@link #put} sweeps out what expired more than {@link #EXPIRED_RETENTION} ago. */
+    public static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+    private final Clock clock;
+    private final int maxEntries;
+    private final LinkedHashMap<String, PendingSignIn> byState = new LinkedHashMap<>();
+    private final Map<String, String> stateByStartId = new HashMap<>();
+    private Instant nextSweep = Instant.MIN;
+
+    public InMemorySignInStore(Clock clock) {
+        this(clock, DEFAULT_MAX_ENTRIES);
+    }
+
+    public InMemorySignInStore(Clock clock, int maxEntries) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public synchronized void put(PendingSignIn signIn) {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextSweep)) {
+            sweep(now);
+            nextSweep = now.plus(SWEEP_INTERVAL);
+        }
+        String state = signIn.state().reveal();
+        remove(state);
+        while (byState.size() >= maxEntries) {
+            remove(byState.keySet().iterator().next());
+        }
+        byState.put(state, signIn);
+        stateByStartId.put(signIn.startId(), state);
+    }
+
+    @Override
+    public synchronized SignInLookup findByStartId(String startId) {
+        String state = stateByStartId.get(startId);
+        PendingSignIn signIn = state == null ? null : byState.get(state);
+        if (signIn == null) {
+            return new SignInLookup.Unknown();
+        }
+        return signIn.expiredAt(clock.instant()) ? new SignInLookup.Expired(signIn) : new SignInLookup.Found(signIn);
+    }
+
+    @Override
+    public synchronized BindOutcome bindBrowser(String startId, String bindingHash) {
+        String state = stateByStartId.get(startId);
+        PendingSignIn signIn = state == null ? null : byState.get(state);
+        if (signIn == null) {
+            return BindOutcome.UNKNOWN;
+        }
+        if (signIn.expiredAt(clock.instant())) {
+            return BindOutcome.EXPIRED;
+        }
+        Optional<String> bound = signIn.browserBinding();
+        if (bound.isEmpty()) {
+            byState.put(state, signIn.boundTo(bindingHash));
+            return BindOutcome.BOUND;
+        }
+        return bound.get().equals(bindingHash) ? BindOutcome.SAME_BROWSER : BindOutcome.OTHER_BROWSER;
+    }
+
+    @Override
+    public synchronized SignInLookup take(String state) {
+        PendingSignIn signIn = remove(state);
+        if (signIn == null) {
+            return new SignInLookup.Unknown();
+        }
+        return signIn.expiredAt(clock.instant()) ? new SignInLookup.Expired(signIn) : new SignInLookup.Found(signIn);
+    }
+
+    @Override
+    public synchronized void forget(String owner) {
+        Iterator<PendingSignIn> it = byState.values().iterator();
+        while (it.hasNext()) {
+            PendingSignIn signIn = it.next();
+            if (signIn.owner().equals(owner)) {
+                stateByStartId.remove(signIn.startId());
+                it.remove();
+            }
+        }
+    }
+
+    /** How many sign-ins are held, expired ones included; for tests and metrics. */
+    public synchronized int size() {
+        return byState.size();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "InMemorySignInStore[entries=" + byState.size() + ", max=" + maxEntries + "]";
+    }
+
+    private PendingSignIn remove(String state) {
+        PendingSignIn removed = byState.remove(state);
+        if (removed != null) {
+            stateByStartId.remove(removed.startId());
+        }
+        return removed;
+    }
+
+    private void sweep(Instant now) {
+        Instant cutoff = now.minus(EXPIRED_RETENTION);
+        Iterator<PendingSignIn> it = byState.values().iterator();
+        while (it.hasNext()) {
+            PendingSignIn signIn = it.next();
+            if (signIn.expiresAt().isBefore(cutoff)) {
+                stateByStartId.remove(signIn.startId());
+                it.remove();
+            }
+        }
+    }
+}

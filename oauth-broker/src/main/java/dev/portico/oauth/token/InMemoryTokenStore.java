@@ -1,0 +1,110 @@
+package dev.portico.oauth.token;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link TokenStore} in the heap of one process: tokens are lost on restart and not shared between replicas.
+ *
+ * <p>Bounded per owner: beyond {@code maxPerOwner} sets, the least recently stored one is dropped (an owner signs in
+ * to a handful of issuers; hundreds of sets would mean something loops). The number of owners is bounded by the
+ * sessions, whose end calls {@link #forget(String)}. Safe for concurrent use: each owner's sets are guarded by their
+ * own lock.
+ */
+public final class InMemoryTokenStore implements TokenStore {
+
+    /** Default for {@link #InMemoryTokenStore()}. */
+    public static final int DEFAULT_MAX_PER_OWNER = 64;
+
+    private final int maxPerOwner;
+    private final ConcurrentHashMap<String, OwnerTokens> owners = new ConcurrentHashMap<>();
+
+    public InMemoryTokenStore() {
+        this(DEFAULT_MAX_PER_OWNER);
+    }
+
+    public InMemoryTokenStore(int maxPerOwner) {
+        if (maxPerOwner < 1) {
+            throw new IllegalArgumentException("maxPerOwner must be positive: " + maxPerOwner);
+        }
+        this.maxPerOwner = maxPerOwner;
+    }
+
+    @Override
+    public void put(String owner, TokenSet tokens) {
+        TokenKey key = tokens.key(owner);
+        owners.compute(owner, (o, held) -> {
+            OwnerTokens sets = held == null ? new OwnerTokens(maxPerOwner) : held;
+            sets.put(key, tokens);
+            return sets;
+        });
+    }
+
+    @Override
+    public List<TokenSet> find(String owner, String issuer, Set<String> requiredScopes) {
+        OwnerTokens sets = owners.get(owner);
+        return sets == null ? List.of() : sets.find(issuer, requiredScopes);
+    }
+
+    @Override
+    public void remove(String owner, TokenSet tokens) {
+        owners.computeIfPresent(owner, (o, sets) -> sets.remove(tokens.key(owner), tokens) ? null : sets);
+    }
+
+    @Override
+    public void forget(String owner) {
+        owners.remove(owner);
+    }
+
+    /** Counts the owners holding at least one set; for tests and metrics. */
+    public int ownerCount() {
+        return owners.size();
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryTokenStore[owners=" + owners.size() + ", maxPerOwner=" + maxPerOwner + "]";
+    }
+
+    /** One owner's sets, in the order they were stored. */
+    private static final class OwnerTokens {
+        private final int max;
+        private final LinkedHashMap<TokenKey, TokenSet> sets = new LinkedHashMap<>();
+
+        OwnerTokens(int max) {
+            this.max = max;
+        }
+
+        synchronized void put(TokenKey key, TokenSet tokens) {
+            sets.remove(key);
+            sets.put(key, tokens);
+            while (sets.size() > max) {
+                TokenKey eldest = sets.keySet().iterator().next();
+                sets.remove(eldest);
+            }
+        }
+
+        synchronized List<TokenSet> find(String issuer, Set<String> requiredScopes) {
+            List<TokenSet> found = new ArrayList<>();
+            for (Map.Entry<TokenKey, TokenSet> entry : sets.entrySet()) {
+                TokenSet tokens = entry.getValue();
+                if (tokens.issuer().equals(issuer) && tokens.covers(requiredScopes)) {
+                    found.add(tokens);
+                }
+            }
+            Collections.reverse(found);
+            return List.copyOf(found);
+        }
+
+        /** Removes the set if it is still the one held; answers whether nothing is left. */
+        synchronized boolean remove(TokenKey key, TokenSet tokens) {
+            sets.remove(key, tokens);
+            return sets.isEmpty();
+        }
+    }
+}

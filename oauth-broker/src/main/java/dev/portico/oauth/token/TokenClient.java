@@ -1,0 +1,163 @@
+package dev.portico.oauth.token;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.http.HTTPRequestSender;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.AccessTokenType;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import dev.portico.config.Secret;
+import dev.portico.oauth.http.OutboundHttpException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Talks to token endpoints: the authorization code exchange (RFC 6749 §4.1.3 with the PKCE {@code code_verifier} of
+ * RFC 7636 §4.5) and the refresh (RFC 6749 §6), each with the RFC 8707 {@code resource} when one is given.
+ *
+ * <p>Requests go through the given {@link HTTPRequestSender}, in production Portico's hardened outbound client, and
+ * authenticate as the endpoint's {@code ClientIdentity} says: HTTP Basic or form secret for a confidential client,
+ * {@code client_id} alone for a public one (RFC 6749 §3.2.1). Only {@code Bearer} access tokens are accepted: a
+ * {@code DPoP}-bound one would need a proof Portico does not make.
+ *
+ * <p>Stateless apart from the sender; safe for concurrent use.
+ */
+public final class TokenClient {
+
+    private final HTTPRequestSender sender;
+    private final Clock clock;
+
+    public TokenClient(HTTPRequestSender sender, Clock clock) {
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Exchanges an authorization code.
+     *
+     * @param requestedScopes the scopes asked for at the authorization endpoint, taken as granted when the response
+     *     has no {@code scope} (RFC 6749 §5.1)
+     * @param resource the RFC 8707 resource, sent again here as RFC 8707 §2.2 expects; empty to send none
+     */
+    public TokenSet exchangeCode(
+            TokenEndpoint endpoint,
+            Secret code,
+            URI redirectUri,
+            Secret verifier,
+            Optional<URI> resource,
+            Collection<String> requestedScopes)
+            throws TokenRequestException {
+        AuthorizationGrant grant = new AuthorizationCodeGrant(
+                new AuthorizationCode(code.reveal()), redirectUri, new CodeVerifier(verifier.reveal()));
+        AccessTokenResponse response = send(endpoint, grant, resource);
+        return tokenSet(endpoint, response, resource, Set.copyOf(requestedScopes), Optional.empty());
+    }
+
+    /**
+     * Renews {@code current} with its refresh token, for {@code resource}: the same resource to renew an expired
+     * token, another one of the same server to get a token for a second upstream without a new sign-in (RFC 8707
+     * §2.2). The refresh token is kept when the server does not issue a new one.
+     *
+     * @throws IllegalArgumentException if {@code current} has no refresh token
+     */
+    public TokenSet refresh(TokenEndpoint endpoint, TokenSet current, Optional<URI> resource)
+            throws TokenRequestException {
+        Secret refreshToken = current.refreshToken()
+                .orElseThrow(() -> new IllegalArgumentException("the token set has no refresh token"));
+        AuthorizationGrant grant = new RefreshTokenGrant(new RefreshToken(refreshToken.reveal()));
+        AccessTokenResponse response = send(endpoint, grant, resource);
+        return tokenSet(endpoint, response, resource, current.scopes(), current.refreshToken());
+    }
+
+    private AccessTokenResponse send(TokenEndpoint endpoint, AuthorizationGrant grant, Optional<URI> resource)
+            throws TokenRequestException {
+        TokenRequest.Builder builder;
+        ClientAuthentication authentication = endpoint.client().authentication();
+        if (authentication != null) {
+            builder = new TokenRequest.Builder(endpoint.uri(), authentication, grant);
+        } else {
+            builder = new TokenRequest.Builder(endpoint.uri(), endpoint.client().clientId(), grant);
+        }
+        resource.ifPresent(builder::resources);
+        HTTPResponse httpResponse;
+        try {
+            httpResponse = builder.build().toHTTPRequest().send(sender);
+        } catch (OutboundHttpException e) {
+            throw TokenRequestException.unreachable(endpoint.issuer(), e.getMessage());
+        } catch (IOException e) {
+            throw TokenRequestException.unreachable(
+                    endpoint.issuer(), endpoint.uri() + ": " + e.getClass().getSimpleName());
+        }
+        TokenResponse response;
+        try {
+            response = TokenResponse.parse(httpResponse);
+        } catch (ParseException e) {
+            throw TokenRequestException.malformed(
+                    endpoint.issuer(), "HTTP " + httpResponse.getStatusCode() + ", not an OAuth token response");
+        }
+        if (!response.indicatesSuccess()) {
+            TokenErrorResponse error = response.toErrorResponse();
+            ErrorObject object = error.getErrorObject();
+            return throwError(endpoint, httpResponse.getStatusCode(), object);
+        }
+        return response.toSuccessResponse();
+    }
+
+    private static AccessTokenResponse throwError(TokenEndpoint endpoint, int status, ErrorObject error)
+            throws TokenRequestException {
+        String code = error == null ? null : error.getCode();
+        String description = error == null ? null : error.getDescription();
+        throw TokenRequestException.errorResponse(endpoint.issuer(), status, code, description);
+    }
+
+    private TokenSet tokenSet(
+            TokenEndpoint endpoint,
+            AccessTokenResponse response,
+            Optional<URI> resource,
+            Set<String> requestedScopes,
+            Optional<Secret> previousRefreshToken)
+            throws TokenRequestException {
+        AccessToken accessToken = response.getTokens().getAccessToken();
+        if (!AccessTokenType.BEARER.equals(accessToken.getType())) {
+            throw TokenRequestException.malformed(
+                    endpoint.issuer(), "token_type " + accessToken.getType() + " is not supported, only Bearer");
+        }
+        RefreshToken refreshToken = response.getTokens().getRefreshToken();
+        Optional<Secret> refresh =
+                refreshToken == null ? previousRefreshToken : Optional.of(Secret.of(refreshToken.getValue()));
+        long lifetime = accessToken.getLifetime();
+        Optional<Instant> expiresAt =
+                lifetime > 0 ? Optional.of(Instant.now(clock).plusSeconds(lifetime)) : Optional.empty();
+        Scope granted = accessToken.getScope();
+        Set<String> scopes =
+                granted == null ? requestedScopes : new LinkedHashSet<>(List.copyOf(granted.toStringList()));
+        return new TokenSet(
+                Secret.of(accessToken.getValue()),
+                refresh,
+                expiresAt,
+                scopes,
+                endpoint.issuer(),
+                resource,
+                endpoint.clientId());
+    }
+}

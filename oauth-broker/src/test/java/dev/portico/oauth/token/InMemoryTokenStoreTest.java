@@ -1,0 +1,92 @@
+package dev.portico.oauth.token;
+
+import static dev.portico.oauth.token.TokenFixtures.FILES;
+import static dev.portico.oauth.token.TokenFixtures.ISSUER;
+import static dev.portico.oauth.token.TokenFixtures.MAIL;
+import static dev.portico.oauth.token.TokenFixtures.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InMemoryTokenStoreTest {
+
+    private final InMemoryTokenStore store = new InMemoryTokenStore();
+
+    @Test
+    void whenScopesAreSupersetThenFound() {
+        TokenSet held = tokens("a", Set.of("read", "write"), Optional.of(FILES));
+        store.put("session-1", held);
+
+        assertThat(store.find("session-1", ISSUER, Set.of("read"))).containsExactly(held);
+        assertThat(store.find("session-1", ISSUER, Set.of())).containsExactly(held);
+        assertThat(store.find("session-1", ISSUER, Set.of("read", "admin"))).isEmpty();
+    }
+
+    @Test
+    void whenOtherIssuerOrOtherOwnerThenNothing() {
+        store.put("session-1", tokens("a", Set.of("read"), Optional.of(FILES)));
+
+        assertThat(store.find("session-1", "https://other.example.com", Set.of()))
+                .isEmpty();
+        assertThat(store.find("session-2", ISSUER, Set.of())).isEmpty();
+    }
+
+    @Test
+    void whenSameKeyStoredAgainThenReplaced() {
+        store.put("session-1", tokens("old", Set.of("read"), Optional.of(FILES)));
+        TokenSet fresh = tokens("new", Set.of("read"), Optional.of(FILES));
+        store.put("session-1", fresh);
+
+        assertThat(store.find("session-1", ISSUER, Set.of())).containsExactly(fresh);
+    }
+
+    @Test
+    void whenOtherResourceStoredThenBothKeptNewestFirst() {
+        TokenSet files = tokens("files", Set.of("read"), Optional.of(FILES));
+        TokenSet mail = tokens("mail", Set.of("read"), Optional.of(MAIL));
+        store.put("session-1", files);
+        store.put("session-1", mail);
+
+        assertThat(store.find("session-1", ISSUER, Set.of("read"))).containsExactly(mail, files);
+    }
+
+    @Test
+    void whenOwnerExceedsBoundThenOldestDropped() {
+        InMemoryTokenStore small = new InMemoryTokenStore(2);
+        small.put("session-1", tokens("a", Set.of("a"), Optional.empty()));
+        small.put("session-1", tokens("b", Set.of("b"), Optional.empty()));
+        small.put("session-1", tokens("c", Set.of("c"), Optional.empty()));
+
+        assertThat(small.find("session-1", ISSUER, Set.of()))
+                .extracting(t -> t.accessToken().reveal())
+                .containsExactly("c", "b");
+    }
+
+    @Test
+    void whenRemovedAfterReplacementThenReplacementSurvives() {
+        TokenSet old = tokens("old", Set.of("read"), Optional.of(FILES));
+        TokenSet fresh = tokens("new", Set.of("read"), Optional.of(FILES));
+        store.put("session-1", old);
+        store.put("session-1", fresh);
+
+        store.remove("session-1", old);
+        assertThat(store.find("session-1", ISSUER, Set.of())).containsExactly(fresh);
+
+        store.remove("session-1", fresh);
+        assertThat(store.find("session-1", ISSUER, Set.of())).isEmpty();
+        assertThat(store.ownerCount()).isZero();
+    }
+
+    @Test
+    void whenForgottenThenOnlyThatOwnerLosesTokens() {
+        store.put("session-1", tokens("a", Set.of(), Optional.empty()));
+        store.put("session-2", tokens("b", Set.of(), Optional.empty()));
+
+        store.forget("session-1");
+
+        assertThat(store.find("session-1", ISSUER, Set.of())).isEmpty();
+        assertThat(store.find("session-2", ISSUER, Set.of())).hasSize(1);
+    }
+}
