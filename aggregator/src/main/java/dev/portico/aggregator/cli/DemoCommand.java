@@ -1,7 +1,7 @@
 package dev.portico.aggregator.cli;
 
 import dev.portico.aggregator.demo.DemoConfig;
-import dev.portico.aggregator.demo.DemoUpstream;
+import dev.portico.aggregator.demo.DemoServers;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
 import java.io.PrintStream;
@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             "",
             "Starts a small demo MCP server on a free loopback port and serves it through Portico on"
                     + " http://127.0.0.1:PORT/mcp, or over stdin/stdout with --stdio. Its tools appear as demo__echo,"
-                    + " demo__add, demo__now and demo__roll_dice."
+                    + " demo__add, demo__now and demo__roll_dice. Over HTTP, a second server, calendar, needs a"
+                    + " sign-in at a local demo identity provider, to show Portico's sign-in flow."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -49,32 +50,34 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "Invalid value for option '--port': " + port + " is not between 0 and 65535");
         }
-        DemoUpstream upstream = startUpstream();
+        // Sign-in needs Portico's HTTP listener for the browser to come back to, so stdio mode skips it.
+        DemoServers servers = startServers(!stdio);
         PorticoConfig config;
         try {
             config = ConfigLoader.withSystemEnvironment()
-                    .parse(DemoConfig.yaml(upstream.mcpUrl(), stdio ? 0 : port), DemoConfig.SOURCE_NAME);
+                    .parse(
+                            DemoConfig.yaml(servers.upstreamUrl(), servers.protectedUpstreamUrl(), stdio ? 0 : port),
+                            DemoConfig.SOURCE_NAME);
         } catch (RuntimeException e) {
-            upstream.close();
+            servers.close();
             throw e;
         }
         if (stdio) {
             printStdioBanner(main.err());
-            return PorticoRunner.runStdio(config, main.in(), main.out(), upstream);
+            return PorticoRunner.runStdio(config, main.in(), main.out(), servers);
         }
         return PorticoRunner.runHttp(
                 config,
                 "stop the other process, or pick another port: portico demo --port N (0 picks a free one)",
                 base -> printHttpBanner(main.out(), base),
-                upstream);
+                servers);
     }
 
-    private static DemoUpstream startUpstream() {
-        DemoUpstream upstream = new DemoUpstream();
+    private static DemoServers startServers(boolean withSignIn) {
         try {
-            return upstream.start(0);
+            return DemoServers.start(withSignIn);
         } catch (RuntimeException e) {
-            throw new StartupException("could not start the demo upstream: " + Failures.describe(e), e);
+            throw new StartupException("could not start the demo servers: " + Failures.describe(e), e);
         }
     }
 
@@ -88,8 +91,12 @@ final class DemoCommand implements Callable<Integer> {
                   MCP endpoint (streamable HTTP):  %1$s
                   Legacy SSE endpoint:             %2$s
 
-                Behind it is one upstream, "demo", a small built-in MCP server. Its tools appear as
-                demo__echo, demo__add, demo__now and demo__roll_dice.
+                Behind it are two built-in MCP servers:
+
+                  demo       tools demo__echo, demo__add, demo__now and demo__roll_dice
+                  calendar   needs you to sign in: call calendar__authenticate (or calendar__whoami),
+                             open the link it returns, and a local demo identity provider signs you in
+                             as demo-user; calendar__whoami then answers as that user.
 
                 Connect a client, for example Claude Code:
 

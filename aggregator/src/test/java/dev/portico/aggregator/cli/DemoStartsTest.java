@@ -1,7 +1,9 @@
 package dev.portico.aggregator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.portico.aggregator.testing.Browser;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code portico demo} (the README's first command, minus the build) starts and serves the demo upstream. */
+/**
+ * {@code portico demo} (the README's first command, minus the build) starts, serves the demo upstream, and takes a
+ * user through the sign-in to its protected upstream.
+ */
 class DemoStartsTest {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(30);
@@ -81,6 +86,23 @@ class DemoStartsTest {
             assertThat(echo.isError()).isNotEqualTo(Boolean.TRUE);
             assertThat(echo.content()).first().isInstanceOf(TextContent.class);
             assertThat(((TextContent) echo.content().get(0)).text()).isEqualTo("hi");
+
+            // The protected upstream: a challenge, a browser sign-in at the demo identity provider, then its answer.
+            CallToolResult challenge = client.callTool(CallToolRequest.builder("calendar__whoami")
+                    .arguments(Map.of())
+                    .build());
+            assertThat(challenge.isError()).isTrue();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> structured = (Map<String, Object>) challenge.structuredContent();
+            assertThat(structured).containsEntry("status", "auth_required").containsEntry("server", "calendar");
+            Browser.Page page = new Browser().open(URI.create((String) structured.get("auth_url")));
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            await().atMost(STARTUP_LIMIT).until(() -> client.listTools().tools().stream()
+                    .anyMatch(tool -> tool.name().equals("calendar__whoami")));
+            CallToolResult whoami = client.callTool(CallToolRequest.builder("calendar__whoami")
+                    .arguments(Map.of())
+                    .build());
+            assertThat(((TextContent) whoami.content().get(0)).text()).contains("demo-user");
         }
     }
 
