@@ -68,13 +68,14 @@ public final class Portico implements AutoCloseable {
         HttpMcpServer http = builder.build();
         try {
             http.start();
+            boundAddress.set(http.baseUri());
+            signIn.verify();
         } catch (Exception e) {
             gateway.close();
             signIn.close();
             http.close();
             throw e;
         }
-        boundAddress.set(http.baseUri());
         ready.set(true);
         log.info(
                 "Portico ready with {} upstream(s) from {}; sign-in callback at {}{}",

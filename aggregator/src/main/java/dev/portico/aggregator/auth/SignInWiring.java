@@ -54,6 +54,21 @@ public final class SignInWiring implements AutoCloseable {
         return servlets;
     }
 
+    /**
+     * Checks what can be checked only once the public URL is known: a Client ID Metadata Document hosted elsewhere
+     * must name Portico's callback.
+     *
+     * @throws dev.portico.config.ConfigException if it contradicts the config
+     */
+    public void verify() {
+        config.oauth()
+                .clientMetadataUrl()
+                .ifPresent(url -> HostedClientMetadataCheck.verify(
+                        config,
+                        url,
+                        URI.create(publicBaseUrl.get() + config.oauth().callbackPath())));
+    }
+
     @Override
     public void close() {
         broker.close();

@@ -1,6 +1,7 @@
 package dev.portico.aggregator.cli;
 
 import dev.portico.aggregator.Portico;
+import dev.portico.config.ConfigException;
 import dev.portico.config.PorticoConfig;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +32,10 @@ final class PorticoRunner {
         Portico portico;
         try {
             portico = Portico.startHttp(config);
+        } catch (ConfigException e) {
+            // Only known once listening (a hosted client metadata document): still a config error, exit 2.
+            Shutdown.closeAll(resources);
+            throw e;
         } catch (Exception e) {
             Shutdown.closeAll(resources);
             throw startupFailure(config, portInUseHint, e);
