@@ -5,7 +5,6 @@ import dev.portico.config.Secret;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -83,6 +82,6 @@ record DemoClientAuthentication(String clientId, ClientAuthMethod method, Option
 
     /** A one-line description for logs and refusals, without the secret. */
     String describe() {
-        return "client " + clientId + " (" + method.configName().toLowerCase(Locale.ROOT) + ")";
+        return "client " + clientId + " (" + method.configName() + ")";
     }
 }

@@ -69,8 +69,4 @@ final class DemoForm {
         parameters.forEach((name, values) -> first.put(name, values.get(0)));
         return first;
     }
-
-    Map<String, List<String>> asMap() {
-        return parameters;
-    }
 }

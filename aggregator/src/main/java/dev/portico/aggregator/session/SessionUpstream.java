@@ -290,13 +290,7 @@ public final class SessionUpstream implements AutoCloseable {
             if (myEpoch != epoch || state != State.CONNECTING) {
                 return;
             }
-            if (f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
-                state = State.AUTH_REQUIRED;
-                failure = f;
-                delay = null;
-            } else {
-                delay = scheduleRetry(f);
-            }
+            delay = afterFailure(f);
         }
         if (delay == null) {
             log.info("{} (session {}); waiting for sign-in", f.message(), logId);
@@ -324,13 +318,7 @@ public final class SessionUpstream implements AutoCloseable {
             lost = connection;
             connection = null;
             disposeWatchers();
-            if (f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
-                state = State.AUTH_REQUIRED;
-                failure = f;
-                delay = null;
-            } else {
-                delay = scheduleRetry(f);
-            }
+            delay = afterFailure(f);
         }
         if (delay == null) {
             log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
@@ -344,6 +332,21 @@ public final class SessionUpstream implements AutoCloseable {
     }
 
     // Called with the lock held.
+    /**
+     * Moves to the state that follows {@code f}, with the lock held: {@code AUTH_REQUIRED} (no retry: only a sign-in
+     * helps) after a refusal, else {@code DOWN} with a retry scheduled.
+     *
+     * @return the delay before the retry, or null when none is scheduled
+     */
+    private Duration afterFailure(UpstreamFailure f) {
+        if (f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
+            state = State.AUTH_REQUIRED;
+            failure = f;
+            return null;
+        }
+        return scheduleRetry(f);
+    }
+
     private Duration scheduleRetry(UpstreamFailure f) {
         state = State.DOWN;
         failure = f;

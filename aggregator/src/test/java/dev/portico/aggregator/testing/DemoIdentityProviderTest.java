@@ -18,6 +18,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
@@ -41,6 +42,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,6 +65,7 @@ class DemoIdentityProviderTest {
     static final URI REDIRECT = URI.create("http://127.0.0.1:9/callback"); // never fetched: the browser stops before
     static final URI RESOURCE = URI.create("http://127.0.0.1:1/mcp");
 
+    private static final int TIMEOUT_MILLIS = 30_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -511,7 +514,10 @@ class DemoIdentityProviderTest {
     }
 
     private static HTTPResponse send(TokenRequest request) throws IOException {
-        return request.toHTTPRequest().send();
+        HTTPRequest httpRequest = request.toHTTPRequest();
+        httpRequest.setConnectTimeout(TIMEOUT_MILLIS);
+        httpRequest.setReadTimeout(TIMEOUT_MILLIS);
+        return httpRequest.send();
     }
 
     private static JWTClaimsSet claims(HTTPResponse tokenResponse) throws Exception {
@@ -534,6 +540,7 @@ class DemoIdentityProviderTest {
     private static HttpResponse<String> post(URI url, String json) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(url)
+                        .timeout(Duration.ofMillis(TIMEOUT_MILLIS))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
@@ -541,8 +548,12 @@ class DemoIdentityProviderTest {
     }
 
     private static JsonNode getJson(URI url) throws Exception {
-        HttpResponse<String> response =
-                http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(url)
+                        .timeout(Duration.ofMillis(TIMEOUT_MILLIS))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url.toString()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.config.SecurityConfig;
+import dev.portico.oauth.MutableClock;
 import dev.portico.oauth.challenge.BearerChallenge;
 import dev.portico.oauth.challenge.WwwAuthenticate;
 import dev.portico.oauth.http.LoopbackServer;
@@ -12,6 +13,7 @@ import dev.portico.oauth.http.OutboundHttp;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -26,7 +28,7 @@ class DiscoveryTest {
     private static final String PRM_MCP = "/.well-known/oauth-protected-resource/mcp";
     private static final String AS_METADATA = "/.well-known/oauth-authorization-server/as";
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-11-25T12:00:00Z"));
     private LoopbackServer server;
     private OutboundHttp http;
     private Discovery discovery;
