@@ -169,7 +169,12 @@ public final class OAuthBroker implements AutoCloseable {
                     target.tokenEndpoint().client().source(),
                     target.scopes());
             return new SignInOutcome.SignInRequired(
-                    endpoints.startUrl(signIn.startId()), name, target.issuer(), target.scopes(), signIn.expiresAt());
+                    endpoints.startUrl(signIn.startId()),
+                    name,
+                    target.issuer(),
+                    target.scopes(),
+                    signIn.expiresAt(),
+                    signIn.flowId());
         } catch (DiscoveryException e) {
             LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
             return new SignInOutcome.Failed("Cannot sign in to '" + name + "': " + e.getMessage());
@@ -239,7 +244,7 @@ public final class OAuthBroker implements AutoCloseable {
         tokens.put(signIn.owner(), issued);
         // The sign-in may have started on another replica; this one now knows the upstream's issuer too.
         targets.putIfAbsent(target.upstream(), target);
-        SignedIn event = new SignedIn(signIn.owner(), target.upstream(), target.issuer());
+        SignedIn event = new SignedIn(signIn.owner(), target.upstream(), target.issuer(), signIn.flowId());
         for (Consumer<SignedIn> listener : listeners) {
             try {
                 listener.accept(event);

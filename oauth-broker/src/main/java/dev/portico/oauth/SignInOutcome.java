@@ -28,10 +28,14 @@ public sealed interface SignInOutcome {
      * @param issuer the authorization server's issuer identifier
      * @param scopes the scopes requested, possibly none
      * @param expiresAt when the link stops working
+     * @param flowId names this sign-in to the client, for example as a URL elicitation's id; {@link SignedIn}
+     *     repeats it
      */
-    record SignInRequired(URI startUrl, String upstream, String issuer, List<String> scopes, Instant expiresAt)
+    record SignInRequired(
+            URI startUrl, String upstream, String issuer, List<String> scopes, Instant expiresAt, String flowId)
             implements SignInOutcome {
         public SignInRequired {
+            Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(startUrl, "startUrl");
             Objects.requireNonNull(upstream, "upstream");
             Objects.requireNonNull(issuer, "issuer");

@@ -10,13 +10,15 @@ import java.util.Objects;
  * @param owner whose token it is (the downstream session or principal)
  * @param upstream the upstream the sign-in was started for; other upstreams of the same issuer can use the token too
  * @param issuer the authorization server's issuer identifier
+ * @param flowId the id the sign-in was announced with ({@link SignInOutcome.SignInRequired#flowId()})
  */
-public record SignedIn(String owner, String upstream, String issuer) {
+public record SignedIn(String owner, String upstream, String issuer, String flowId) {
 
     public SignedIn {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(flowId, "flowId");
     }
 
     /** Shortens the owner, as every log line does. */

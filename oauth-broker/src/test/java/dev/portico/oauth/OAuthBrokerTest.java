@@ -164,7 +164,7 @@ class OAuthBrokerTest {
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .startsWith("default-src 'none'");
-        assertThat(signedIn).containsExactly(new SignedIn(OWNER, "files", issuer));
+        assertThat(signedIn).containsExactly(new SignedIn(OWNER, "files", issuer, required.flowId()));
 
         Optional<Secret> token = broker.accessToken(OWNER, upstream("files"));
         assertThat(token).isPresent();

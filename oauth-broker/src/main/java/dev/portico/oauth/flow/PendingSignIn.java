@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A sign-in that has started and not finished: what the callback needs to finish it, kept server-side until the
@@ -23,6 +24,8 @@ import java.util.Optional;
  *
  * @param state the OAuth {@code state} (RFC 6749 §10.12), single use, the key the callback finds the sign-in by
  * @param startId the opaque id in Portico's start link {@code /oauth/start/<startId>}
+ * @param flowId names the sign-in to the MCP client that asked for it (the URL elicitation's {@code elicitationId}),
+ *     so that it can be told when the sign-in completes; unlike the start id it opens nothing
  * @param owner whose sign-in this is: the downstream session (or principal) the token will belong to
  * @param target the upstream, its authorization server and Portico's client there
  * @param redirectUri the {@code redirect_uri} sent, which the code exchange must repeat (RFC 6749 §4.1.3)
@@ -35,6 +38,7 @@ import java.util.Optional;
 public record PendingSignIn(
         Secret state,
         String startId,
+        String flowId,
         String owner,
         SignInTarget target,
         URI redirectUri,
@@ -47,6 +51,7 @@ public record PendingSignIn(
     public PendingSignIn {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(startId, "startId");
+        Objects.requireNonNull(flowId, "flowId");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(redirectUri, "redirectUri");
@@ -82,6 +87,7 @@ public record PendingSignIn(
         return new PendingSignIn(
                 Secret.of(state),
                 OpaqueValues.random(),
+                UUID.randomUUID().toString(),
                 owner,
                 target,
                 redirectUri,
@@ -107,6 +113,7 @@ public record PendingSignIn(
         return new PendingSignIn(
                 state,
                 startId,
+                flowId,
                 owner,
                 target,
                 redirectUri,
