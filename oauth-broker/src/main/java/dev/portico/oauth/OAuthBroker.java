@@ -2,6 +2,9 @@ package dev.portico.oauth;
 
 import dev.portico.config.OAuthConfig;
 import dev.portico.config.Secret;
+import dev.portico.oauth.audit.AuditEvent;
+import dev.portico.oauth.audit.AuditRecord;
+import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.callback.CallbackServlet;
 import dev.portico.oauth.callback.SignInEndpoints;
 import dev.portico.oauth.callback.StartServlet;
@@ -32,6 +35,7 @@ import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +67,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final TokenStore tokens;
     private final TokenClient tokenClient;
     private final AccessTokens accessTokens;
+    private final AuthAudit audit;
     /** The last target found per upstream name, so a token can be picked without network. */
     private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
 
@@ -86,6 +91,7 @@ public final class OAuthBroker implements AutoCloseable {
         this.tokens = settings.tokenStore().orElseGet(InMemoryTokenStore::new);
         this.tokenClient = new TokenClient(http.nimbusSender(), clock);
         this.accessTokens = new AccessTokens(tokens, tokenClient, clock);
+        this.audit = new AuthAudit(clock);
         this.startServlet = new StartServlet(signIns, endpoints, clock);
         this.callbackServlet = new CallbackServlet(signIns, this::complete);
     }
@@ -168,6 +174,8 @@ public final class OAuthBroker implements AutoCloseable {
                     LogIds.owner(owner),
                     target.tokenEndpoint().client().source(),
                     target.scopes());
+            audit.record(AuditRecord.ok(AuditEvent.CHALLENGE_ISSUED, name, target.issuer(), owner)
+                    .withDetail(target.scopes().isEmpty() ? null : "scopes=" + String.join(" ", target.scopes())));
             return new SignInOutcome.SignInRequired(
                     endpoints.startUrl(signIn.startId()),
                     name,
@@ -234,14 +242,27 @@ public final class OAuthBroker implements AutoCloseable {
     /** Exchanges the code of a verified callback, keeps the tokens and tells the listeners. */
     private void complete(PendingSignIn signIn, Secret code) throws TokenRequestException {
         SignInTarget target = signIn.target();
-        TokenSet issued = tokenClient.exchangeCode(
-                target.tokenEndpoint(),
-                code,
-                signIn.redirectUri(),
-                signIn.verifier(),
-                target.resourceParameter(),
-                target.scopes());
+        TokenSet issued;
+        try {
+            issued = tokenClient.exchangeCode(
+                    target.tokenEndpoint(),
+                    code,
+                    signIn.redirectUri(),
+                    signIn.verifier(),
+                    target.resourceParameter(),
+                    target.scopes());
+        } catch (TokenRequestException e) {
+            audit.record(AuditRecord.failed(
+                    AuditEvent.CALLBACK,
+                    target.upstream(),
+                    target.issuer(),
+                    signIn.owner(),
+                    e.errorCode().orElse(e.kind().name().toLowerCase(Locale.ROOT)),
+                    "code exchange failed"));
+            throw e;
+        }
         tokens.put(signIn.owner(), issued);
+        audit.record(AuditRecord.ok(AuditEvent.CALLBACK, target.upstream(), target.issuer(), signIn.owner()));
         // The sign-in may have started on another replica; this one now knows the upstream's issuer too.
         targets.putIfAbsent(target.upstream(), target);
         SignedIn event = new SignedIn(signIn.owner(), target.upstream(), target.issuer(), signIn.flowId());

@@ -1,0 +1,61 @@
+package dev.portico.oauth.audit;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portico.oauth.token.LogIds;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@link AuditRecord}s to the logger {@value #LOGGER_NAME}, one JSON object per line, so that a log shipper
+ * can parse them without a pattern of its own and an operator can route them apart from the rest (a Logback logger
+ * with its own appender and {@code additivity="false"}).
+ *
+ * <p>Fields, always in this order: {@code ts} (ISO-8601 instant), {@code event}, {@code outcome} ({@code ok} or
+ * {@code failed}), {@code server}, {@code issuer} (or null), {@code session} (first 8 characters of the session or
+ * principal), {@code error} (the authorization server's error code, or null), {@code detail} (or null). Successes are
+ * written at INFO, failures at WARN.
+ *
+ * <p>Safe for concurrent use.
+ */
+public final class AuthAudit {
+
+    public static final String LOGGER_NAME = "portico.audit";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+
+    private final Clock clock;
+
+    public AuthAudit(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public void record(AuditRecord record) {
+        if (record.ok() ? !LOG.isInfoEnabled() : !LOG.isWarnEnabled()) {
+            return;
+        }
+        String line = line(record);
+        if (record.ok()) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line);
+        }
+    }
+
+    /** The JSON line of {@code record}; see the class comment for its fields. */
+    String line(AuditRecord record) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("ts", clock.instant().toString());
+        fields.put("event", record.event().fieldValue());
+        fields.put("outcome", record.ok() ? "ok" : "failed");
+        fields.put("server", record.server());
+        fields.put("issuer", record.issuer().orElse(null));
+        fields.put("session", LogIds.owner(record.owner()));
+        fields.put("error", record.error().orElse(null));
+        fields.put("detail", record.detail().orElse(null));
+        return JSONObjectUtils.toJSONString(fields);
+    }
+}
