@@ -11,8 +11,9 @@ import java.util.Map;
  * the authorization server's URL, which carries the PKCE challenge), and a sentence for humans.
  *
  * @param expiresAt when the link stops working; after it a new challenge is made
+ * @param flowId names this sign-in to the client: the {@code elicitationId} when it is shown as a URL elicitation
  */
-public record AuthChallenge(String server, URI authUrl, String message, Instant expiresAt) {
+public record AuthChallenge(String server, URI authUrl, String message, Instant expiresAt, String flowId) {
 
     public static final String STATUS = "auth_required";
 

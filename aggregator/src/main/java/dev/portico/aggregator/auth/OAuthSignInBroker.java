@@ -60,7 +60,8 @@ public final class OAuthSignInBroker implements SignInBroker {
                     upstream.name(),
                     required.startUrl(),
                     "Server '" + upstream.name() + "' needs you to sign in.",
-                    required.expiresAt()));
+                    required.expiresAt(),
+                    required.flowId()));
         }
         if (outcome instanceof SignInOutcome.Failed) {
             return new SignInStep.Refused(((SignInOutcome.Failed) outcome).reason());

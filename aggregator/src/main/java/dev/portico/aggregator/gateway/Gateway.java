@@ -1,5 +1,6 @@
 package dev.portico.aggregator.gateway;
 
+import dev.portico.aggregator.auth.AuthChallenge;
 import dev.portico.aggregator.auth.SignInBroker;
 import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.aggregator.catalog.MergedCatalog;
@@ -249,7 +250,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                 return session.upstreamForExposedName(request.name())
                         .filter(u -> u.state() != SessionUpstream.State.READY)
                         .map(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED
-                                ? afterRefusal(session, u, again)
+                                ? afterRefusal(session, u, again, true)
                                 : Mono.just(toolError(u.failure()
                                         .map(UpstreamFailure::message)
                                         .orElse("upstream '" + u.name() + "' is not connected"))))
@@ -266,7 +267,8 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                             case UNAUTHORIZED -> afterRefusal(
                                     session,
                                     session.upstream(route.get().upstream()).orElseThrow(),
-                                    again);
+                                    again,
+                                    true);
                             default -> Mono.just(toolError(e.failure().message()));
                         })
                         .doFinally(signal -> session.end(call));
@@ -280,18 +282,23 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                     .addTextContent("Server " + upstream.name() + " does not need a sign-in now.")
                     .build());
         }
-        return afterRefusal(session, upstream, Mono.empty());
+        // The client asked for the link itself: it gets the link as a result, whatever it could do with a prompt.
+        return afterRefusal(session, upstream, Mono.empty(), false);
     }
 
     /**
      * What the client gets when {@code upstream} refused this session: the call again once a held token reconnected
      * it ({@code retry}), a sign-in challenge, or an error saying why no sign-in can help.
+     *
+     * @param prompt whether the challenge takes the form the client prefers ({@link SignInPrompt}) rather than a
+     *     tool result
      */
     private Mono<McpSchema.CallToolResult> afterRefusal(
-            GatewaySession session, SessionUpstream upstream, Mono<McpSchema.CallToolResult> retry) {
+            GatewaySession session, SessionUpstream upstream, Mono<McpSchema.CallToolResult> retry, boolean prompt) {
         return session.signInStep(upstream).flatMap(step -> {
             if (step instanceof SignInStep.Challenge) {
-                return Mono.just(((SignInStep.Challenge) step).challenge().toToolResult());
+                AuthChallenge challenge = ((SignInStep.Challenge) step).challenge();
+                return prompt ? SignInPrompt.answer(session, challenge) : Mono.just(challenge.toToolResult());
             }
             if (step instanceof SignInStep.Refused) {
                 return Mono.just(toolError(

@@ -52,6 +52,9 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     private final Function<GatewaySession, List<McpSchema.Tool>> ownTools;
     private final List<McpSchema.Resource> ownResources;
 
+    /** Upstream name → the id of the URL elicitation that asked this client to sign in to it, until completed. */
+    private final Map<String, String> elicitations = new ConcurrentHashMap<>();
+
     private final Map<Object, InFlightCall> calls = new ConcurrentHashMap<>();
     private final Deque<InFlightCall> active = new ConcurrentLinkedDeque<>();
     private volatile McpAsyncServerExchange lastExchange;
@@ -296,6 +299,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             signIns.authRequired(changed);
         } else if (changed.state() == SessionUpstream.State.READY) {
             signIns.connected(changed);
+            completeElicitation(changed.name());
         }
         if (changed.state() == SessionUpstream.State.READY && loggingLevel != null) {
             changed.ifReady(conn -> conn.serverCapabilities().logging() == null
@@ -341,6 +345,36 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         upstreams.values().stream()
                 .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
                 .filter(u -> signIn.authorization(downstream.id(), u.config()).isPresent())
-                .forEach(u -> u.reconnectNow().subscribe());
+                // Told even when the upstream still refuses: the client's retry then gets the new reason.
+                .forEach(u -> u.reconnectNow()
+                        .onErrorResume(e -> Mono.empty())
+                        .doFinally(signal -> completeElicitation(u.name()))
+                        .subscribe());
+    }
+
+    /**
+     * This client was asked, by a URL elicitation with {@code elicitationId}, to sign in to {@code upstream}; it is
+     * sent {@code notifications/elicitation/complete} once the upstream reconnected after a sign-in.
+     */
+    public void elicitationIssued(String upstream, String elicitationId) {
+        elicitations.put(upstream, elicitationId);
+    }
+
+    private void completeElicitation(String upstream) {
+        String elicitationId = elicitations.remove(upstream);
+        if (elicitationId == null) {
+            return;
+        }
+        log.debug("Session {}: sign-in to {} complete, telling the client", downstream.logId(), upstream);
+        downstream
+                .notify(
+                        McpSchema.METHOD_NOTIFICATION_ELICITATION_COMPLETE,
+                        new McpSchema.ElicitationCompleteNotification(elicitationId))
+                .subscribe(
+                        ok -> {},
+                        e -> log.debug(
+                                "Session {}: elicitation completion not delivered: {}",
+                                downstream.logId(),
+                                e.getMessage()));
     }
 }

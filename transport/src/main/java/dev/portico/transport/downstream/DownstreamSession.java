@@ -15,6 +15,7 @@ public final class DownstreamSession {
 
     private final String id;
     private final DownstreamTransportKind kind;
+    private final String protocolVersion;
     private final McpSchema.ClientCapabilities capabilities;
     private final McpSchema.Implementation clientInfo;
     private final McpLoggableSession sdkSession;
@@ -22,11 +23,13 @@ public final class DownstreamSession {
     DownstreamSession(
             String id,
             DownstreamTransportKind kind,
+            String protocolVersion,
             McpSchema.ClientCapabilities capabilities,
             McpSchema.Implementation clientInfo,
             McpLoggableSession sdkSession) {
         this.id = Objects.requireNonNull(id, "id");
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.protocolVersion = Objects.requireNonNull(protocolVersion, "protocolVersion");
         this.capabilities = capabilities != null
                 ? capabilities
                 : McpSchema.ClientCapabilities.builder().build();
@@ -46,6 +49,11 @@ public final class DownstreamSession {
 
     public DownstreamTransportKind kind() {
         return kind;
+    }
+
+    /** The MCP revision negotiated at {@code initialize} (see {@link ProtocolVersionNegotiation}). */
+    public String protocolVersion() {
+        return protocolVersion;
     }
 
     public McpSchema.ClientCapabilities capabilities() {

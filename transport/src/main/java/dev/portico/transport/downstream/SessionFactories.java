@@ -52,14 +52,15 @@ final class SessionFactories {
                     initializeRequest.clientInfo(),
                     handler,
                     () -> Mono.fromRunnable(() -> handler.sessionClosed(id)));
+            String version = ProtocolVersionNegotiation.choose(protocolVersions, initializeRequest.protocolVersion());
             handler.sessionOpened(new DownstreamSession(
                     id,
                     DownstreamTransportKind.STREAMABLE_HTTP,
+                    version,
                     initializeRequest.capabilities(),
                     initializeRequest.clientInfo(),
                     session));
-            Mono<McpSchema.InitializeResult> result = Mono.fromSupplier(() -> handler.initializeResult(
-                    ProtocolVersionNegotiation.choose(protocolVersions, initializeRequest.protocolVersion())));
+            Mono<McpSchema.InitializeResult> result = Mono.fromSupplier(() -> handler.initializeResult(version));
             return new McpStreamableServerSession.McpStreamableServerSessionInit(session, result);
         };
     }
@@ -77,10 +78,10 @@ final class SessionFactories {
             String id = newSessionId();
             AtomicReference<McpServerSession> self = new AtomicReference<>();
             McpInitRequestHandler init = request -> Mono.fromSupplier(() -> {
-                handler.sessionOpened(
-                        new DownstreamSession(id, kind, request.capabilities(), request.clientInfo(), self.get()));
-                return handler.initializeResult(
-                        ProtocolVersionNegotiation.choose(protocolVersions, request.protocolVersion()));
+                String version = ProtocolVersionNegotiation.choose(protocolVersions, request.protocolVersion());
+                handler.sessionOpened(new DownstreamSession(
+                        id, kind, version, request.capabilities(), request.clientInfo(), self.get()));
+                return handler.initializeResult(version);
             });
             McpServerSession session = new RequestIdServerSession(id, transport, init, handler);
             self.set(session);
