@@ -1,6 +1,7 @@
 package dev.portico.aggregator;
 
-import dev.portico.aggregator.auth.SignInBroker;
+import dev.portico.aggregator.auth.AuthChallenge;
+import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
@@ -11,8 +12,11 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +33,22 @@ public final class Portico implements AutoCloseable {
     private final Gateway gateway;
     private final SignInWiring signIn;
     private final HttpMcpServer http;
+    private final LoopbackSignInListener loopback;
     private final StdioMcpServer stdio;
     private final AtomicBoolean ready;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Portico(
-            Gateway gateway, SignInWiring signIn, HttpMcpServer http, StdioMcpServer stdio, AtomicBoolean ready) {
+            Gateway gateway,
+            SignInWiring signIn,
+            HttpMcpServer http,
+            LoopbackSignInListener loopback,
+            StdioMcpServer stdio,
+            AtomicBoolean ready) {
         this.gateway = gateway;
         this.signIn = signIn;
         this.http = http;
+        this.loopback = loopback;
         this.stdio = stdio;
         this.ready = ready;
     }
@@ -83,22 +94,59 @@ public final class Portico implements AutoCloseable {
                 config.source(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        return new Portico(gateway, signIn, http, null, ready);
+        return new Portico(gateway, signIn, http, null, null, ready);
     }
 
-    /** Serves one MCP client over {@code in} and {@code out}. */
-    public static Portico startStdio(PorticoConfig config, InputStream in, OutputStream out) {
-        // Signing in needs a browser to reach Portico's callback; stdio mode has no listener for it yet.
+    /**
+     * Serves one MCP client over {@code in} and {@code out}. Sign-ins still work: the start link, the callback and
+     * Portico's Client ID Metadata Document are served on a loopback listener ({@code oauth.loopbackPort}), and the
+     * public URL is that listener's unless {@code server.publicUrl} says otherwise. With {@code oauth.openBrowser},
+     * {@code browser} is handed each new sign-in link a call answers with.
+     */
+    public static Portico startStdio(PorticoConfig config, InputStream in, OutputStream out, Consumer<URI> browser)
+            throws Exception {
+        AtomicReference<URI> boundAddress = new AtomicReference<>();
+        Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
+        SignInWiring signIn = new SignInWiring(config, publicBaseUrl);
+        LoopbackSignInListener loopback = null;
+        try {
+            loopback = LoopbackSignInListener.start(0 /*LOOPBACK*/, signIn.servlets());
+            boundAddress.set(loopback.baseUri());
+            signIn.verify();
+        } catch (Exception e) {
+            signIn.close();
+            if (loopback != null) {
+                loopback.close();
+            }
+            throw e;
+        }
         Gateway gateway = new Gateway(
                 config,
                 implementation(),
-                SignInBroker.unavailable("signing in to upstreams needs Portico's HTTP listener; in stdio mode,"
-                        + " configure the upstream with a static Authorization header instead"));
+                signIn.signInBroker(),
+                false /*OPENBROWSER*/ ? new OpenOnce(browser) : challenge -> {});
         StdioMcpServer stdio = StdioMcpServer.start(gateway, in, out);
         log.info(
-                "Portico serving one client over stdio with {} upstream(s)",
-                config.upstreams().size());
-        return new Portico(gateway, null, null, stdio, new AtomicBoolean(true));
+                "Portico serving one client over stdio with {} upstream(s); sign-in callback at {}{}",
+                config.upstreams().size(),
+                publicBaseUrl.get(),
+                config.oauth().callbackPath());
+        return new Portico(gateway, signIn, null, loopback, stdio, new AtomicBoolean(true));
+    }
+
+    /** Opens each sign-in link once, however many calls it answers. */
+    private record OpenOnce(Consumer<URI> browser, Set<String> opened) implements Consumer<AuthChallenge> {
+
+        OpenOnce(Consumer<URI> browser) {
+            this(browser, ConcurrentHashMap.newKeySet());
+        }
+
+        @Override
+        public void accept(AuthChallenge challenge) {
+            if (opened.add(challenge.flowId())) {
+                browser.accept(challenge.authUrl());
+            }
+        }
     }
 
     /** Base URL of the HTTP listener, e.g. {@code http://127.0.0.1:8080}. */
@@ -107,6 +155,14 @@ public final class Portico implements AutoCloseable {
             throw new IllegalStateException("not serving HTTP");
         }
         return http.baseUri();
+    }
+
+    /** Base URL of stdio mode's loopback sign-in listener. */
+    public URI signInBaseUri() {
+        if (loopback == null) {
+            throw new IllegalStateException("not serving stdio");
+        }
+        return loopback.baseUri();
     }
 
     public Gateway gateway() {
@@ -137,6 +193,9 @@ public final class Portico implements AutoCloseable {
             }
             if (stdio != null) {
                 stdio.close();
+            }
+            if (loopback != null) {
+                loopback.close();
             }
         } catch (Exception e) {
             log.warn("Stopping the listener: {}", e.getMessage());

@@ -1,6 +1,7 @@
 package dev.portico.aggregator.cli;
 
 import dev.portico.aggregator.Portico;
+import dev.portico.aggregator.auth.SystemBrowser;
 import dev.portico.config.ConfigException;
 import dev.portico.config.PorticoConfig;
 import java.io.InputStream;
@@ -56,8 +57,8 @@ final class PorticoRunner {
             throws InterruptedException {
         Portico portico;
         try {
-            portico = Portico.startStdio(config, in, out);
-        } catch (RuntimeException e) {
+            portico = Portico.startStdio(config, in, out, SystemBrowser::open);
+        } catch (Exception e) {
             Shutdown.closeAll(resources);
             throw new StartupException("could not start Portico in stdio mode: " + Failures.describe(e), e);
         }

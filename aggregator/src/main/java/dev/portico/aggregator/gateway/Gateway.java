@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +57,24 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
     private final Map<String, McpNotificationHandler> notificationHandlers;
 
     private final SignInBroker signIn;
+    private final Consumer<AuthChallenge> challengeShown;
 
     public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo, SignInBroker signIn) {
+        this(config, serverInfo, signIn, challenge -> {});
+    }
+
+    /**
+     * @param challengeShown told of each sign-in challenge a call is answered with, for example to open the
+     *     user's browser at its link in single-user stdio mode
+     */
+    public Gateway(
+            PorticoConfig config,
+            McpSchema.Implementation serverInfo,
+            SignInBroker signIn,
+            Consumer<AuthChallenge> challengeShown) {
         this.config = config;
         this.signIn = signIn;
+        this.challengeShown = challengeShown;
         signIn.onSignedIn((owner, upstream) -> {
             GatewaySession session = sessions.get(owner);
             if (session != null) {
@@ -298,6 +313,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         return session.signInStep(upstream).flatMap(step -> {
             if (step instanceof SignInStep.Challenge) {
                 AuthChallenge challenge = ((SignInStep.Challenge) step).challenge();
+                challengeShown.accept(challenge);
                 return prompt ? SignInPrompt.answer(session, challenge) : Mono.just(challenge.toToolResult());
             }
             if (step instanceof SignInStep.Refused) {
