@@ -50,8 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "Invalid value for option '--port': " + port + " is not between 0 and 65535");
         }
-        // Sign-in needs Portico's HTTP listener for the browser to come back to, so stdio mode skips it.
-        DemoServers servers = startServers(!stdio);
+        DemoServers servers = startServers();
         PorticoConfig config;
         try {
             config = ConfigLoader.withSystemEnvironment()
@@ -73,9 +72,9 @@ final class DemoCommand implements Callable<Integer> {
                 servers);
     }
 
-    private static DemoServers startServers(boolean withSignIn) {
+    private static DemoServers startServers() {
         try {
-            return DemoServers.start(withSignIn);
+            return DemoServers.start();
         } catch (RuntimeException e) {
             throw new StartupException("could not start the demo servers: " + Failures.describe(e), e);
         }
@@ -119,8 +118,10 @@ final class DemoCommand implements Callable<Integer> {
     static void printStdioBanner(PrintStream err) {
         err.println(
                 """
-                Portico demo is serving MCP over stdin/stdout, with one upstream, "demo" (tools demo__echo,
-                demo__add, demo__now, demo__roll_dice). It stops when stdin closes. To use it from a client:
+                Portico demo is serving MCP over stdin/stdout, with two upstreams: "demo" (tools demo__echo,
+                demo__add, demo__now, demo__roll_dice) and "calendar", which needs you to sign in: call
+                calendar__authenticate and open the link it returns (served on 127.0.0.1 while the demo runs).
+                It stops when stdin closes. To use it from a client:
 
                   { "command": "/path/to/portico", "args": ["demo", "--stdio"] }
                 """);

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * The servers {@code portico demo} runs beside Portico: the plain {@link DemoUpstream} and, when sign-in is
- * possible (HTTP mode), a local {@link DemoIdentityProvider} with a {@link ProtectedDemoUpstream} that trusts it.
+ * The servers {@code portico demo} runs beside Portico, in HTTP and stdio mode alike: the plain {@link DemoUpstream},
+ * and a local {@link DemoIdentityProvider} with a {@link ProtectedDemoUpstream} that trusts it.
  */
 public final class DemoServers implements AutoCloseable {
 
@@ -19,16 +19,9 @@ public final class DemoServers implements AutoCloseable {
         this.protectedUpstream = protectedUpstream;
     }
 
-    /**
-     * Starts the servers on free loopback ports.
-     *
-     * @param withSignIn whether to start the identity provider and the protected upstream too
-     */
-    public static DemoServers start(boolean withSignIn) {
+    /** Starts the servers on free loopback ports. */
+    public static DemoServers start() {
         DemoUpstream upstream = new DemoUpstream().start(0);
-        if (!withSignIn) {
-            return new DemoServers(upstream, null, null);
-        }
         DemoIdentityProvider idp = null;
         try {
             idp = DemoIdentityProvider.builder().build().start();
