@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       authorization_response_iss_parameter_supported}, each switchable for tests;
  *   <li>{@code /demo-idp/authorize}: knows its clients (pre-registered, registered through DCR, or identified by a
  *       Client ID Metadata Document fetched from a loopback URL), requires the exact registered redirect URI and PKCE
- *       with S256, then obtains the code from the mock and redirects the browser with it (plus {@code iss});
+ *       with S256, then obtains the code from the mock and redirects the browser with it (plus {@code iss}); with
+ *       {@link Builder#interactiveLogin} it first shows the mock's login page, whose form posts back to it;
  *   <li>{@code /demo-idp/token}: authenticates the client the way it registered (none, client_secret_basic or
  *       client_secret_post), checks that the code or refresh token belongs to that client and that the code comes with
  *       its redirect URI and a PKCE verifier, and passes the request on to the mock, which verifies the verifier and
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * above, {@code aud} the RFC 8707 {@code resource} parameters of the token request (authorization code and refresh
  * grants alike; none means no audience), {@code sub} the signed-in user, {@code client_id} and, when the authorization
  * request had one, {@code scope}. Every sign-in is approved at once as {@link Builder#defaultSubject}, or as the user
- * named by {@link #signInNextAs} for the next one.
+ * named by {@link #signInNextAs} for the next one; with {@link Builder#interactiveLogin} the browser is shown the
+ * mock's login page instead, and the user typed in there signs in.
  *
  * <pre>{@code
  * try (DemoIdentityProvider idp = DemoIdentityProvider.builder().build().start()) {
@@ -118,8 +120,8 @@ public final class DemoIdentityProvider implements AutoCloseable {
         MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
         InetAddress loopback = loopback();
         DemoAudienceCallback callback = new DemoAudienceCallback(signIns, options.tokenLifetime());
-        MockOAuth2Server newMock = new MockOAuth2Server(
-                new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(callback)));
+        MockOAuth2Server newMock = new MockOAuth2Server(new OAuth2Config(
+                options.interactiveLogin(), null, null, false, new OAuth2TokenProvider(), Set.of(callback)));
         newMock.start(loopback, 0);
 
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -359,6 +361,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
         private boolean clientIdMetadataDocuments = true;
         private boolean dynamicRegistration = true;
         private boolean authorizationResponseIss = true;
+        private boolean interactiveLogin;
         private List<String> scopes = DEFAULT_SCOPES;
         private Duration tokenLifetime = Duration.ofHours(1);
         private final List<Client> clients = new ArrayList<>();
@@ -404,6 +407,18 @@ public final class DemoIdentityProvider implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a sign-in shows the mock's login page, where the user types any user name, instead of approving at
+         * once. Off by default. On, {@code GET /authorize} checks the request as always and answers with the mock's
+         * form; the browser posts it back to the same URL, the front checks the request again and the token's {@code
+         * sub} is the name typed in. {@link DemoIdentityProvider#signInNextAs} and the default subject then play no
+         * part in sign-ins.
+         */
+        public Builder interactiveLogin(boolean enabled) {
+            this.interactiveLogin = enabled;
+            return this;
+        }
+
         /** The {@code scopes_supported}; {@link DemoIdentityProvider#DEFAULT_SCOPES} by default. */
         public Builder scopes(List<String> scopes) {
             this.scopes = List.copyOf(scopes);
@@ -434,6 +449,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
                     clientIdMetadataDocuments,
                     dynamicRegistration,
                     authorizationResponseIss,
+                    interactiveLogin,
                     scopes,
                     tokenLifetime,
                     clients));

@@ -12,6 +12,7 @@ record DemoIdpOptions(
         boolean clientIdMetadataDocuments,
         boolean dynamicRegistration,
         boolean authorizationResponseIss,
+        boolean interactiveLogin,
         List<String> scopes,
         Duration tokenLifetime,
         List<Client> clients) {
