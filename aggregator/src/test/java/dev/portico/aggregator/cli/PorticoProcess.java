@@ -1,14 +1,40 @@
 package dev.portico.aggregator.cli;
 
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The command line that runs {@link PorticoMain} as a child JVM from the test class path. */
 final class PorticoProcess {
 
+    /** A child JVM starts in a few seconds, but a loaded CI machine can take much longer. */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+
     private PorticoProcess() {}
+
+    /**
+     * An SDK client (not yet initialized) whose stdio transport runs Portico with {@code args} as its child;
+     * {@code customizer} adds capabilities and handlers.
+     */
+    static McpSyncClient stdioClient(Consumer<McpClient.SyncSpec> customizer, String... args) {
+        List<String> command = command(args);
+        ServerParameters parameters = ServerParameters.builder(command.get(0))
+                .args(command.subList(1, command.size()))
+                .build();
+        McpClient.SyncSpec spec = McpClient.sync(new StdioClientTransport(parameters, McpJsonDefaults.getMapper()))
+                .requestTimeout(CLIENT_TIMEOUT)
+                .initializationTimeout(CLIENT_TIMEOUT);
+        customizer.accept(spec);
+        return spec.build();
+    }
 
     static List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(

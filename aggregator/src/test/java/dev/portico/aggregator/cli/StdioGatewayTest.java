@@ -3,16 +3,10 @@ package dev.portico.aggregator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.testing.TestUpstream;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,22 +29,18 @@ class StdioGatewayTest {
                         url: %s
                     """
                             .formatted(upstream.url()));
-            List<String> command = PorticoProcess.command("--config", config.toString(), "--stdio");
-            ServerParameters parameters = ServerParameters.builder(command.get(0))
-                    .args(command.subList(1, command.size()))
-                    .build();
-            StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
-            try (McpSyncClient client = McpClient.sync(transport)
-                    .requestTimeout(Duration.ofSeconds(60))
-                    .initializationTimeout(Duration.ofSeconds(60))
-                    .capabilities(
-                            McpSchema.ClientCapabilities.builder().sampling().build())
-                    .sampling(request -> McpSchema.CreateMessageResult.builder()
-                            .role(McpSchema.Role.ASSISTANT)
-                            .content(new McpSchema.TextContent("from the desktop"))
-                            .model("m")
-                            .build())
-                    .build()) {
+            try (McpSyncClient client = PorticoProcess.stdioClient(
+                    spec -> spec.capabilities(McpSchema.ClientCapabilities.builder()
+                                    .sampling()
+                                    .build())
+                            .sampling(request -> McpSchema.CreateMessageResult.builder()
+                                    .role(McpSchema.Role.ASSISTANT)
+                                    .content(new McpSchema.TextContent("from the desktop"))
+                                    .model("m")
+                                    .build()),
+                    "--config",
+                    config.toString(),
+                    "--stdio")) {
                 client.initialize();
                 assertThat(client.listTools().tools())
                         .extracting(McpSchema.Tool::name)

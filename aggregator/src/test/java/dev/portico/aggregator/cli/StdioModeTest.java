@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -41,16 +37,7 @@ class StdioModeTest {
 
     @Test
     void sdkClientListsAndCallsTheDemoTools() {
-        List<String> command = PorticoProcess.command("demo", "--stdio");
-        ServerParameters parameters = ServerParameters.builder(command.get(0))
-                .args(command.subList(1, command.size()))
-                .build();
-        StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
-
-        try (McpSyncClient client = McpClient.sync(transport)
-                .requestTimeout(LIMIT)
-                .initializationTimeout(LIMIT)
-                .build()) {
+        try (McpSyncClient client = PorticoProcess.stdioClient(spec -> {}, "demo", "--stdio")) {
             client.initialize();
 
             assertThat(client.listTools().tools()).extracting(Tool::name).contains("demo__echo");

@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
 import dev.portico.aggregator.testing.Browser;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,15 +43,8 @@ class StdioSignInTest {
                         reconnect: {initialDelay: 100ms, maxDelay: 500ms}
                     """
                             .formatted(calendar.mcpUrl()));
-            List<String> command = PorticoProcess.command("--config", config.toString(), "--stdio");
-            ServerParameters parameters = ServerParameters.builder(command.get(0))
-                    .args(command.subList(1, command.size()))
-                    .build();
-            StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
-            try (McpSyncClient client = McpClient.sync(transport)
-                    .requestTimeout(Duration.ofSeconds(60))
-                    .initializationTimeout(Duration.ofSeconds(60))
-                    .build()) {
+            try (McpSyncClient client =
+                    PorticoProcess.stdioClient(spec -> {}, "--config", config.toString(), "--stdio")) {
                 client.initialize();
                 await().atMost(SETTLES).until(() -> toolNames(client).contains("calendar__authenticate"));
 
