@@ -14,10 +14,12 @@ record DemoIdpOptions(
         boolean authorizationResponseIss,
         List<String> scopes,
         Duration tokenLifetime,
-        List<Client> clients) {
+        List<Client> clients,
+        List<DemoIdentityProvider> trustedSubjectIssuers) {
 
     DemoIdpOptions {
         scopes = List.copyOf(scopes);
         clients = List.copyOf(clients);
+        trustedSubjectIssuers = List.copyOf(trustedSubjectIssuers);
     }
 }
