@@ -94,6 +94,11 @@ final class MachineUpstreams {
         } catch (DiscoveryException | ClientRegistrationException | TokenRequestException e) {
             LOG.debug("no token yet upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
             return Optional.empty();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // An unusable URL in config, or an interrupted wait: the request goes without a token, and the 401 that
+            // follows is answered by onUnauthorized with a message for the user.
+            LOG.warn("no token for upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
+            return Optional.empty();
         }
     }
 
