@@ -127,4 +127,24 @@ final class SignInWorld implements AutoCloseable {
     static Browser.Page signIn(Browser browser, McpSchema.CallToolResult challenge) {
         return browser.open(authUrl(challenge));
     }
+
+    /** Another identity provider beside {@link #idp}, for upstreams of a second issuer; closed with the world. */
+    DemoIdentityProvider otherIdp(Consumer<DemoIdentityProvider.Builder> options) {
+        DemoIdentityProvider.Builder builder = DemoIdentityProvider.builder();
+        options.accept(builder);
+        DemoIdentityProvider other = builder.build().start();
+        closeables.add(other);
+        return other;
+    }
+
+    /** An upstream that trusts {@code issuer}'s tokens rather than {@link #idp}'s. */
+    ProtectedDemoUpstream upstream(
+            String name, DemoIdentityProvider issuer, Consumer<ProtectedDemoUpstream.Builder> options) {
+        ProtectedDemoUpstream.Builder builder = ProtectedDemoUpstream.builder(name, issuer);
+        options.accept(builder);
+        ProtectedDemoUpstream upstream = builder.build().start();
+        upstreams.add(upstream);
+        closeables.add(upstream);
+        return upstream;
+    }
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
  *     there is no secret
  * @param sendResource whether to send the RFC 8707 {@code resource} parameter; false for authorization servers
  *     that reject it
+ * @param grant how tokens are obtained: a user's sign-in, or Portico's own client credentials
+ * @param tokenExchange when set, tokens are obtained by exchanging the session's token for another upstream (RFC
+ *     8693) instead of by a sign-in at this upstream's authorization server
  */
 public record UpstreamAuthConfig(
         List<String> scopes,
@@ -27,7 +30,9 @@ public record UpstreamAuthConfig(
         Optional<String> clientId,
         Optional<Secret> clientSecret,
         ClientAuthMethod clientAuthMethod,
-        boolean sendResource) {
+        boolean sendResource,
+        AuthGrant grant,
+        Optional<TokenExchangeConfig> tokenExchange) {
 
     public UpstreamAuthConfig {
         scopes = List.copyOf(scopes);
@@ -38,6 +43,41 @@ public record UpstreamAuthConfig(
         if (clientSecret.isPresent() && clientId.isEmpty()) {
             throw new IllegalArgumentException("a client secret needs a client id");
         }
+        Objects.requireNonNull(grant, "grant");
+        Objects.requireNonNull(tokenExchange, "tokenExchange");
+        if (grant == AuthGrant.CLIENT_CREDENTIALS && (clientId.isEmpty() || clientSecret.isEmpty())) {
+            throw new IllegalArgumentException("the client_credentials grant needs a client id and secret");
+        }
+        if (grant == AuthGrant.CLIENT_CREDENTIALS && tokenExchange.isPresent()) {
+            throw new IllegalArgumentException("client_credentials and token exchange exclude each other");
+        }
+    }
+
+    /** A user's sign-in (authorization code), as before machine grants existed. */
+    public UpstreamAuthConfig(
+            List<String> scopes,
+            Optional<URI> authorizationServer,
+            Optional<String> clientId,
+            Optional<Secret> clientSecret,
+            ClientAuthMethod clientAuthMethod,
+            boolean sendResource) {
+        this(
+                scopes,
+                authorizationServer,
+                clientId,
+                clientSecret,
+                clientAuthMethod,
+                sendResource,
+                AuthGrant.AUTHORIZATION_CODE,
+                Optional.empty());
+    }
+
+    /**
+     * Whether Portico obtains this upstream's tokens without a sign-in of its own: with client credentials, or by
+     * exchanging another upstream's token.
+     */
+    public boolean machineGrant() {
+        return grant == AuthGrant.CLIENT_CREDENTIALS || tokenExchange.isPresent();
     }
 
     /** No pinning, no pre-registered client: everything from discovery. */

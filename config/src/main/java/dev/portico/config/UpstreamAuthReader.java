@@ -15,7 +15,18 @@ import java.util.stream.Collectors;
 final class UpstreamAuthReader {
 
     static final List<String> KEYS = List.of(
-            "scopes", "authorizationServer", "clientId", "clientSecret", "tokenEndpointAuthMethod", "sendResource");
+            "scopes",
+            "authorizationServer",
+            "clientId",
+            "clientSecret",
+            "tokenEndpointAuthMethod",
+            "sendResource",
+            "grant",
+            "tokenExchange");
+    static final List<String> TOKEN_EXCHANGE_KEYS = List.of("subjectUpstream", "audience", "scopes");
+
+    private static final String GRANTS =
+            Arrays.stream(AuthGrant.values()).map(AuthGrant::configName).collect(Collectors.joining(", "));
 
     private static final String METHODS = Arrays.stream(ClientAuthMethod.values())
             .map(ClientAuthMethod::configName)
@@ -41,23 +52,110 @@ final class UpstreamAuthReader {
     private Optional<UpstreamAuthConfig> read() {
         int before = problems.count();
         auth.allowOnly(KEYS);
-        List<String> scopes = scopes();
+        List<String> scopes = scopes(auth);
         Optional<URI> authorizationServer = authorizationServer();
         Optional<String> clientId = clientId();
         Optional<Secret> clientSecret = clientSecret();
         Optional<ClientAuthMethod> method = method();
         boolean sendResource = auth.bool("sendResource").orElse(true);
         checkClientCombination(method);
+        Optional<AuthGrant> grant = grant();
+        Optional<TokenExchangeConfig> tokenExchange = tokenExchange();
+        grant.ifPresent(g -> checkMachineClient(g, tokenExchange.isPresent() || auth.has("tokenExchange")));
         if (problems.count() != before) {
             return Optional.empty();
         }
         ClientAuthMethod effectiveMethod =
                 method.orElse(clientSecret.isPresent() ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE);
         return Optional.of(new UpstreamAuthConfig(
-                scopes, authorizationServer, clientId, clientSecret, effectiveMethod, sendResource));
+                scopes,
+                authorizationServer,
+                clientId,
+                clientSecret,
+                effectiveMethod,
+                sendResource,
+                grant.orElseThrow(),
+                tokenExchange));
     }
 
-    private List<String> scopes() {
+    /**
+     * Where {@code auth.tokenExchange.subjectUpstream} of a valid upstream entry is, for the checks across upstreams;
+     * empty when the entry has none.
+     */
+    static Optional<Position> subjectUpstreamPosition(MappingReader upstream) {
+        return upstream.mapping("auth", "")
+                .filter(auth -> auth.has("tokenExchange"))
+                .map(auth -> auth.nestedValuePosition("tokenExchange", "subjectUpstream"));
+    }
+
+    private Optional<AuthGrant> grant() {
+        Optional<String> text = auth.string("grant", "grant: client_credentials");
+        if (text.isEmpty()) {
+            return auth.has("grant") ? Optional.empty() : Optional.of(AuthGrant.AUTHORIZATION_CODE);
+        }
+        Optional<AuthGrant> grant = AuthGrant.fromConfigName(text.get());
+        if (grant.isEmpty()) {
+            auth.problem("grant", "unknown grant \"" + text.get() + "\"", "use one of: " + GRANTS);
+        }
+        return grant;
+    }
+
+    private Optional<TokenExchangeConfig> tokenExchange() {
+        Optional<MappingReader> exchange = auth.mapping("tokenExchange", "tokenExchange: {subjectUpstream: calendar}");
+        if (exchange.isEmpty()) {
+            return Optional.empty();
+        }
+        MappingReader mapping = exchange.get();
+        int before = problems.count();
+        mapping.allowOnly(TOKEN_EXCHANGE_KEYS);
+        Optional<String> subject = mapping.string("subjectUpstream", "subjectUpstream: calendar");
+        if (subject.isEmpty() && !mapping.has("subjectUpstream")) {
+            problems.add(
+                    mapping.missingPosition("subjectUpstream"),
+                    mapping.pathOf("subjectUpstream"),
+                    "tokenExchange needs subjectUpstream",
+                    "name the upstream whose sign-in provides the token to exchange, e.g. subjectUpstream: calendar");
+        }
+        Optional<String> audience = mapping.string("audience", "audience: https://reports.example.com");
+        List<String> scopes = scopes(mapping);
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new TokenExchangeConfig(subject.orElseThrow(), audience, scopes));
+    }
+
+    /**
+     * A machine grant authenticates Portico itself at the token endpoint, so it needs a client registered there with a
+     * secret; and the two machine grants are alternatives. Reported once per missing key.
+     */
+    private void checkMachineClient(AuthGrant grant, boolean exchanges) {
+        boolean clientCredentials = grant == AuthGrant.CLIENT_CREDENTIALS;
+        if (clientCredentials && exchanges) {
+            auth.problemAtKey(
+                    "tokenExchange",
+                    "tokenExchange cannot be combined with grant client_credentials",
+                    "remove grant (token exchange acts for the signed-in user) or remove tokenExchange");
+            return;
+        }
+        if (!clientCredentials && !exchanges) {
+            return;
+        }
+        String what = clientCredentials ? "grant client_credentials" : "tokenExchange";
+        String where = clientCredentials ? "grant" : "tokenExchange";
+        if (!auth.has("clientId")) {
+            auth.problemAtKey(
+                    where,
+                    what + " needs auth.clientId: Portico authenticates as its own client at the token endpoint",
+                    "add clientId and clientSecret of the client registered for Portico at the authorization server");
+        } else if (!auth.has("clientSecret")) {
+            auth.problemAtKey(
+                    where,
+                    what + " needs auth.clientSecret: a machine grant is only for a confidential client",
+                    "add clientSecret (e.g. clientSecret: \"${CLIENT_SECRET}\" with CLIENT_SECRET in the environment)");
+        }
+    }
+
+    private List<String> scopes(MappingReader auth) {
         Optional<List<MappingReader.Item>> items = auth.stringItems("scopes", "scopes: [repo, \"read:org\"]");
         if (items.isEmpty()) {
             return List.of();

@@ -42,6 +42,8 @@ final class UpstreamConfigReader {
      * @param toolPrefix the effective tool prefix when it is known to be valid, else null
      * @param toolPrefixKey the key the prefix comes from: {@code toolPrefix}, or {@code name} by default
      * @param config the upstream when the entry has no problems, else null
+     * @param subjectUpstreamPosition where {@code auth.tokenExchange.subjectUpstream} is, when {@code config} has one;
+     *     else null
      */
     record Entry(
             String path,
@@ -50,7 +52,8 @@ final class UpstreamConfigReader {
             String toolPrefix,
             String toolPrefixKey,
             Position toolPrefixPosition,
-            UpstreamConfig config) {}
+            UpstreamConfig config,
+            Position subjectUpstreamPosition) {}
 
     private final MappingReader upstream;
     private final Problems problems;
@@ -114,7 +117,10 @@ final class UpstreamConfigReader {
                 toolPrefix.orElse(null),
                 prefixKey,
                 upstream.valuePosition(prefixKey),
-                config);
+                config,
+                config == null
+                        ? null
+                        : UpstreamAuthReader.subjectUpstreamPosition(upstream).orElse(null));
     }
 
     private Optional<String> name() {

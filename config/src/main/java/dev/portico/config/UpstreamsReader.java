@@ -42,6 +42,7 @@ final class UpstreamsReader {
         }
         rejectDuplicateNames(entries, problems);
         rejectCollidingPrefixes(entries, problems);
+        checkTokenExchangeSubjects(entries, problems);
         if (problems.count() != before) {
             return null;
         }
@@ -91,6 +92,56 @@ final class UpstreamsReader {
                         "tool names would collide: upstreams " + describe(first) + " and " + describe(entry)
                                 + " both use the tool prefix \"" + entry.toolPrefix() + "\"",
                         "set a different toolPrefix on one of them");
+            }
+        }
+    }
+
+    /**
+     * A token-exchange upstream takes the session's token for its {@code subjectUpstream}, so that upstream must exist
+     * and be one a user signs in to: not the upstream itself, not stdio (no token), and not another machine upstream
+     * (exchanges do not chain: the session would never hold a token to start from).
+     */
+    private static void checkTokenExchangeSubjects(List<UpstreamConfigReader.Entry> entries, Problems problems) {
+        Map<String, UpstreamConfigReader.Entry> byName = new HashMap<>();
+        entries.stream().filter(e -> e.name() != null).forEach(e -> byName.putIfAbsent(e.name(), e));
+        for (UpstreamConfigReader.Entry entry : entries) {
+            Optional<TokenExchangeConfig> exchange = entry.config() == null
+                    ? Optional.empty()
+                    : entry.config().authOrDefaults().tokenExchange();
+            if (exchange.isEmpty()) {
+                continue;
+            }
+            String subject = exchange.get().subjectUpstream();
+            String path = KeyPaths.child(entry.path(), "auth.tokenExchange.subjectUpstream");
+            UpstreamConfigReader.Entry target = byName.get(subject);
+            if (subject.equals(entry.name())) {
+                problems.add(
+                        entry.subjectUpstreamPosition(),
+                        path,
+                        "upstream \"" + subject + "\" cannot exchange its own token",
+                        "name the upstream users sign in to whose token is exchanged for this one");
+            } else if (target == null) {
+                problems.add(
+                        entry.subjectUpstreamPosition(),
+                        path,
+                        "no upstream is named \"" + subject + "\"",
+                        "use the name of an HTTP upstream users sign in to; upstreams here: "
+                                + String.join(
+                                        ", ", byName.keySet().stream().sorted().toList()));
+            } else if (target.config() != null && !target.config().transport().isHttp()) {
+                problems.add(
+                        entry.subjectUpstreamPosition(),
+                        path,
+                        "upstream \"" + subject + "\" uses transport stdio, for which Portico holds no token",
+                        "name an HTTP upstream users sign in to");
+            } else if (target.config() != null
+                    && target.config().authOrDefaults().machineGrant()) {
+                problems.add(
+                        entry.subjectUpstreamPosition(),
+                        path,
+                        "upstream \"" + subject + "\" gets its tokens without a sign-in (client_credentials or"
+                                + " tokenExchange), so it has no user token to exchange",
+                        "name an upstream users sign in to; token exchanges do not chain");
             }
         }
     }

@@ -23,6 +23,8 @@ import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInStore;
 import dev.portico.oauth.flow.SignInTarget;
 import dev.portico.oauth.flow.SignInTargets;
+import dev.portico.oauth.grant.ClientCredentialsTokens;
+import dev.portico.oauth.grant.ExchangedTokens;
 import dev.portico.oauth.http.OutboundHttp;
 import dev.portico.oauth.token.AccessTokens;
 import dev.portico.oauth.token.InMemoryTokenStore;
@@ -68,6 +70,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final TokenClient tokenClient;
     private final AccessTokens accessTokens;
     private final AuthAudit audit;
+    private final MachineUpstreams machines;
     /** The last target found per upstream name, so a token can be picked without network. */
     private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
 
@@ -92,6 +95,14 @@ public final class OAuthBroker implements AutoCloseable {
         this.tokenClient = new TokenClient(http.nimbusSender(), clock);
         this.accessTokens = new AccessTokens(tokens, tokenClient, clock);
         this.audit = new AuthAudit(clock);
+        this.machines = new MachineUpstreams(
+                resolver,
+                targets,
+                handedOut,
+                new ClientCredentialsTokens(tokenClient, clock, AccessTokens.EXPIRY_MARGIN, audit),
+                new ExchangedTokens(tokenClient, clock, AccessTokens.EXPIRY_MARGIN, audit),
+                this::signedInToken,
+                (owner, subject) -> onUnauthorized(owner, subject, 401, List.of()));
         this.startServlet = new StartServlet(signIns, endpoints, clock);
         this.callbackServlet = new CallbackServlet(signIns, this::complete);
     }
@@ -113,10 +124,17 @@ public final class OAuthBroker implements AutoCloseable {
      * sign-in, or from another upstream of the same issuer. No network, except to refresh an expired token or to
      * obtain one for this upstream's resource with a refresh token. Empty until the upstream's authorization server
      * is known, which the first {@link #onUnauthorized} finds out.
+     *
+     * <p>For a machine upstream ({@code auth.grant: client_credentials} or {@code auth.tokenExchange}) the token is
+     * obtained here when none is held, after discovering the authorization server if need be: blocking.
      */
     public Optional<Secret> accessToken(String owner, ProtectedUpstream upstream) {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(upstream, "upstream");
+        machines.seen(upstream);
+        if (upstream.auth().machineGrant()) {
+            return machines.accessToken(owner, upstream);
+        }
         SignInTarget target = targets.get(upstream.name());
         if (target == null) {
             return Optional.empty();
@@ -136,7 +154,7 @@ public final class OAuthBroker implements AutoCloseable {
      * the authorization server, and either finds a token the owner already holds for it or starts a sign-in.
      * Blocking (metadata fetches, possibly a client registration or a refresh). Never throws for bad input: a
      * malformed challenge falls back to well-known discovery, and every failure is a {@link SignInOutcome.Failed}
-     * naming the upstream.
+     * naming the upstream. A machine upstream gets a new token instead of a sign-in (see {@link MachineUpstreams}).
      *
      * @param status the upstream's HTTP status
      * @param wwwAuthenticate the upstream's {@code WWW-Authenticate} field values, possibly none
@@ -150,8 +168,12 @@ public final class OAuthBroker implements AutoCloseable {
             return new SignInOutcome.Failed("Upstream '" + name + "' answered HTTP " + status
                     + ", which is not a request to sign in (401 or 403 expected).");
         }
+        machines.seen(upstream);
         try {
             Optional<BearerChallenge> challenge = bearerChallenge(name, wwwAuthenticate);
+            if (upstream.auth().machineGrant()) {
+                return machines.onUnauthorized(owner, upstream, challenge);
+            }
             SignInTarget target = resolver.resolve(name, upstream.url(), upstream.auth(), challenge);
             targets.put(name, target);
             Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
@@ -214,6 +236,7 @@ public final class OAuthBroker implements AutoCloseable {
         signIns.forget(owner);
         tokens.forget(owner);
         handedOut.forget(owner);
+        machines.forget(owner);
     }
 
     /** The servlet for {@code GET /oauth/start/*}; mount it at that path. */
@@ -273,6 +296,13 @@ public final class OAuthBroker implements AutoCloseable {
                 LOG.warn("a sign-in listener failed for {}", event, e);
             }
         }
+    }
+
+    /** The owner's token from a sign-in for the upstream of this name, renewed if need be; for token exchanges. */
+    private Optional<Secret> signedInToken(String owner, String upstreamName) {
+        return Optional.ofNullable(targets.get(upstreamName))
+                .flatMap(target -> accessTokens.find(owner, target.tokenNeed()))
+                .map(TokenSet::accessToken);
     }
 
     /** The usable Bearer challenge, or empty to fall back to well-known discovery. */

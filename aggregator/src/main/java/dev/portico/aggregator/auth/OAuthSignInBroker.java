@@ -56,12 +56,12 @@ public final class OAuthSignInBroker implements SignInBroker {
     private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome) {
         if (outcome instanceof SignInOutcome.SignInRequired) {
             SignInOutcome.SignInRequired required = (SignInOutcome.SignInRequired) outcome;
+            // A token exchange upstream sends the user to sign in at its subject upstream, whose token serves both.
+            String message = required.upstream().equals(upstream.name())
+                    ? "Server '" + upstream.name() + "' needs you to sign in."
+                    : "Server '" + upstream.name() + "' needs you to sign in to '" + required.upstream() + "'.";
             return new SignInStep.Challenge(new AuthChallenge(
-                    upstream.name(),
-                    required.startUrl(),
-                    "Server '" + upstream.name() + "' needs you to sign in.",
-                    required.expiresAt(),
-                    required.flowId()));
+                    upstream.name(), required.startUrl(), message, required.expiresAt(), required.flowId()));
         }
         if (outcome instanceof SignInOutcome.Failed) {
             return new SignInStep.Refused(((SignInOutcome.Failed) outcome).reason());

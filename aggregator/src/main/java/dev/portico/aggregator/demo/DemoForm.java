@@ -1,6 +1,7 @@
 package dev.portico.aggregator.demo;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +62,22 @@ final class DemoForm {
                 .filter(e -> e.getValue().size() > 1 && !repeatable.contains(e.getKey()))
                 .map(Map.Entry::getKey)
                 .toList();
+    }
+
+    /** This form, encoded again, with {@code name} set to {@code value} alone (added when absent). */
+    String encodeWith(String name, String value) {
+        Map<String, List<String>> changed = new LinkedHashMap<>(parameters);
+        changed.put(name, List.of(value));
+        StringBuilder encoded = new StringBuilder();
+        changed.forEach((key, values) -> values.forEach(v -> {
+            if (encoded.length() > 0) {
+                encoded.append('&');
+            }
+            encoded.append(URLEncoder.encode(key, StandardCharsets.UTF_8))
+                    .append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        }));
+        return encoded.toString();
     }
 
     /** All parameters with their first values, in order. */

@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /demo-idp/register}: a minimal RFC 7591 endpoint.
  * </ul>
  *
+ * <p>The token endpoint also serves machines: the {@code client_credentials} grant to confidential clients (the token's
+ * {@code sub} is the client id), and the RFC 8693 token exchange to confidential clients presenting an access token of
+ * an identity provider this one trusts ({@link Builder#trustSubjectTokensFrom}); the exchanged token keeps the
+ * subject token's {@code sub} and is issued by this provider for the request's {@code resource} and {@code audience}.
+ *
  * <p>The mock itself enforces nothing about clients: it accepts any client id and never checks a client secret, and
  * it only verifies PKCE when a verifier is sent. Everything in the list above that concerns clients is therefore the
  * front's doing; see {@code docs/decisions/0003-mock-oauth2-server-as-demo-idp.md}.
@@ -172,7 +177,15 @@ public final class DemoIdentityProvider implements AutoCloseable {
                         new DemoAuthorizeServlet(options, bound, clients, signIns, fetcher, activity, mockLock)),
                 DemoIdpEndpoints.AUTHORIZE_PATH);
         context.addServlet(
-                new ServletHolder("token", new DemoTokenServlet(bound, clients, signIns, activity, mockLock)),
+                new ServletHolder(
+                        "token",
+                        new DemoTokenServlet(
+                                bound,
+                                clients,
+                                signIns,
+                                new DemoSubjectTokens(options.trustedSubjectIssuers()),
+                                activity,
+                                mockLock)),
                 DemoIdpEndpoints.TOKEN_PATH);
         if (options.dynamicRegistration()) {
             context.addServlet(
@@ -365,6 +378,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
         private List<String> scopes = DEFAULT_SCOPES;
         private Duration tokenLifetime = Duration.ofHours(1);
         private final List<Client> clients = new ArrayList<>();
+        private final List<DemoIdentityProvider> trustedSubjectIssuers = new ArrayList<>();
 
         private Builder() {}
 
@@ -440,6 +454,15 @@ public final class DemoIdentityProvider implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Accepts access tokens of {@code other} as subject tokens of a token exchange (RFC 8693). {@code other} may
+         * start after this one, but before the first exchange.
+         */
+        public Builder trustSubjectTokensFrom(DemoIdentityProvider other) {
+            trustedSubjectIssuers.add(Objects.requireNonNull(other, "other"));
+            return this;
+        }
+
         /** An identity provider with these settings, not yet started. */
         public DemoIdentityProvider build() {
             return new DemoIdentityProvider(new DemoIdpOptions(
@@ -452,7 +475,8 @@ public final class DemoIdentityProvider implements AutoCloseable {
                     interactiveLogin,
                     scopes,
                     tokenLifetime,
-                    clients));
+                    clients,
+                    trustedSubjectIssuers));
         }
 
         private static String requireText(String value, String name) {

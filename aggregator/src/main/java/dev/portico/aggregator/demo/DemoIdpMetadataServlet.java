@@ -35,7 +35,13 @@ final class DemoIdpMetadataServlet extends HttpServlet {
         }
         m.put("scopes_supported", options.scopes());
         m.put("response_types_supported", List.of("code"));
-        m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
+        m.put(
+                "grant_types_supported",
+                List.of(
+                        "authorization_code",
+                        "refresh_token",
+                        DemoTokenServlet.CLIENT_CREDENTIALS,
+                        DemoTokenServlet.TOKEN_EXCHANGE));
         m.put(
                 "token_endpoint_auth_methods_supported",
                 Arrays.stream(ClientAuthMethod.values())

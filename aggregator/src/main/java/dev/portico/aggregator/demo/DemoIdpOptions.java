@@ -15,10 +15,12 @@ record DemoIdpOptions(
         boolean interactiveLogin,
         List<String> scopes,
         Duration tokenLifetime,
-        List<Client> clients) {
+        List<Client> clients,
+        List<DemoIdentityProvider> trustedSubjectIssuers) {
 
     DemoIdpOptions {
         scopes = List.copyOf(scopes);
         clients = List.copyOf(clients);
+        trustedSubjectIssuers = List.copyOf(trustedSubjectIssuers);
     }
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * refresh token was issued to it (and, for a code, that the redirect URI is repeated and a PKCE verifier is sent),
  * then forwards the request unchanged to the mock, which verifies the verifier and signs the tokens.
  *
+ * <p>Machine grants need a confidential client: {@code client_credentials} is passed on as it is; a token exchange
+ * (RFC 8693) only with an access token as {@code subject_token} that {@link DemoSubjectTokens} accepts, and with the
+ * mock's required {@code audience} parameter set to the request's {@code resource} and {@code audience} values, so that
+ * the exchanged token is bound to the upstream it is for.
+ *
  * <p>The mock names the issuer after the address a request reached; the forwarded request says (with
  * {@code X-Forwarded-Port}, which the mock honours) that it reached the front, so the tokens' {@code iss} is the
  * front's issuer, the one in the metadata.
@@ -32,6 +38,9 @@ import org.slf4j.LoggerFactory;
 final class DemoTokenServlet extends HttpServlet {
 
     private static final Logger log = LoggerFactory.getLogger(DemoIdentityProvider.class);
+    static final String CLIENT_CREDENTIALS = "client_credentials";
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    private static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
     private static final String ENDPOINT = "token";
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -39,6 +48,7 @@ final class DemoTokenServlet extends HttpServlet {
     private final DemoIdpEndpoints endpoints;
     private final DemoClientRegistry clients;
     private final DemoSignIns signIns;
+    private final DemoSubjectTokens subjectTokens;
     private final DemoIdpActivity activity;
     private final Object mockLock;
     private final HttpClient http = HttpClient.newBuilder()
@@ -50,11 +60,13 @@ final class DemoTokenServlet extends HttpServlet {
             DemoIdpEndpoints endpoints,
             DemoClientRegistry clients,
             DemoSignIns signIns,
+            DemoSubjectTokens subjectTokens,
             DemoIdpActivity activity,
             Object mockLock) {
         this.endpoints = endpoints;
         this.clients = clients;
         this.signIns = signIns;
+        this.subjectTokens = subjectTokens;
         this.activity = activity;
         this.mockLock = mockLock;
     }
@@ -73,7 +85,7 @@ final class DemoTokenServlet extends HttpServlet {
             return;
         }
         DemoForm form = parsed.get();
-        List<String> repeated = form.repeatedExcept(Set.of("resource"));
+        List<String> repeated = form.repeatedExcept(Set.of("resource", "audience"));
         if (!repeated.isEmpty()) {
             error(response, 400, "invalid_request", "parameters given more than once: " + String.join(", ", repeated));
             return;
@@ -100,7 +112,7 @@ final class DemoTokenServlet extends HttpServlet {
             error(response, 400, grant.errorCode(), grant.problem().get());
             return;
         }
-        forward(request, response, body, client, grantType, form, grant.signIn().orElseThrow());
+        forward(request, response, grant.body().orElse(body), client, grantType, form, grant);
     }
 
     /** Whether the client is known and authenticated the way it registered, with the right secret. */
@@ -127,15 +139,27 @@ final class DemoTokenServlet extends HttpServlet {
         return Optional.empty();
     }
 
-    /** The sign-in a code or refresh token continues, or why the grant is refused. */
-    private record Grant(Optional<SignIn> signIn, String errorCode, Optional<String> problem) {
+    /**
+     * What a grant is for: the sign-in a code or refresh token continues (none for machine grants), the subject, and
+     * the body to send the mock when it differs from the request's; or why the grant is refused.
+     */
+    private record Grant(
+            Optional<SignIn> signIn,
+            String subject,
+            Optional<String> body,
+            String errorCode,
+            Optional<String> problem) {
 
         static Grant of(SignIn signIn) {
-            return new Grant(Optional.of(signIn), "", Optional.empty());
+            return new Grant(Optional.of(signIn), signIn.subject(), Optional.empty(), "", Optional.empty());
+        }
+
+        static Grant machine(String subject, Optional<String> body) {
+            return new Grant(Optional.empty(), subject, body, "", Optional.empty());
         }
 
         static Grant refused(String errorCode, String problem) {
-            return new Grant(Optional.empty(), errorCode, Optional.of(problem));
+            return new Grant(Optional.empty(), "", Optional.empty(), errorCode, Optional.of(problem));
         }
     }
 
@@ -152,12 +176,44 @@ final class DemoTokenServlet extends HttpServlet {
                     return Grant.refused("invalid_grant", "the refresh_token was issued to another client");
                 }
                 return Grant.of(continued.get());
+            case CLIENT_CREDENTIALS:
+                return client.method() == ClientAuthMethod.NONE
+                        ? Grant.refused("unauthorized_client", "client_credentials needs a confidential client")
+                        : Grant.machine(client.clientId(), Optional.empty());
+            case TOKEN_EXCHANGE:
+                return exchangeGrant(client, form);
             case "":
                 return Grant.refused("invalid_request", "grant_type is missing");
             default:
                 return Grant.refused(
                         "unsupported_grant_type", "grant_type " + grantType + " is not supported by the demo");
         }
+    }
+
+    /** RFC 8693 §2.1, for the access tokens of trusted identity providers only. */
+    private Grant exchangeGrant(DemoClientAuthentication client, DemoForm form) {
+        if (client.method() == ClientAuthMethod.NONE) {
+            return Grant.refused("unauthorized_client", "token exchange needs a confidential client");
+        }
+        if (!form.get("subject_token_type").equals(Optional.of(ACCESS_TOKEN_TYPE))) {
+            return Grant.refused("invalid_request", "subject_token_type must be " + ACCESS_TOKEN_TYPE);
+        }
+        Optional<String> subjectToken = form.get("subject_token");
+        if (subjectToken.isEmpty()) {
+            return Grant.refused("invalid_request", "subject_token is missing");
+        }
+        DemoSubjectTokens.Verdict verdict = subjectTokens.verify(subjectToken.get());
+        if (verdict.subject().isEmpty()) {
+            return Grant.refused("invalid_grant", verdict.problem());
+        }
+        List<String> audiences = new ArrayList<>(form.all("resource"));
+        audiences.addAll(form.all("audience"));
+        if (audiences.isEmpty()) {
+            return Grant.refused("invalid_target", "a token exchange needs a resource or an audience");
+        }
+        // The mock requires one space-separated audience parameter and ignores resource on this grant.
+        return Grant.machine(
+                verdict.subject().get(), Optional.of(form.encodeWith("audience", String.join(" ", audiences))));
     }
 
     private Grant codeGrant(DemoClientAuthentication client, DemoForm form) {
@@ -187,7 +243,7 @@ final class DemoTokenServlet extends HttpServlet {
             DemoClientAuthentication client,
             String grantType,
             DemoForm form,
-            SignIn signIn)
+            Grant grant)
             throws IOException {
         HttpRequest.Builder toMock = HttpRequest.newBuilder(endpoints.mockToken())
                 .timeout(TIMEOUT)
@@ -216,11 +272,11 @@ final class DemoTokenServlet extends HttpServlet {
             return;
         }
         if (answer.statusCode() == 200) {
-            remember(answer.body(), grantType, form, signIn);
+            grant.signIn().ifPresent(signIn -> remember(answer.body(), grantType, form, signIn));
             log.info(
                     "Demo identity provider issued tokens to {} for {} ({})",
                     client.describe(),
-                    signIn.subject(),
+                    grant.subject(),
                     grantType);
         } else {
             activity.refused(ENDPOINT, "the mock answered " + answer.statusCode() + " to " + client.describe());

@@ -108,7 +108,11 @@ class DemoIdentityProviderTest {
                 .isTrue();
         assertThat(strings(metadata.get("response_types_supported"))).containsExactly("code");
         assertThat(strings(metadata.get("grant_types_supported")))
-                .containsExactly("authorization_code", "refresh_token");
+                .containsExactly(
+                        "authorization_code",
+                        "refresh_token",
+                        "client_credentials",
+                        "urn:ietf:params:oauth:grant-type:token-exchange");
         assertThat(strings(metadata.get("token_endpoint_auth_methods_supported")))
                 .containsExactly("none", "client_secret_basic", "client_secret_post");
         assertThat(strings(metadata.get("scopes_supported"))).containsExactly("demo.read", "demo.write");

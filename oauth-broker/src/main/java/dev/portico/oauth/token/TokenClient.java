@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
@@ -14,10 +15,14 @@ import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.http.HTTPRequestSender;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
+import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
+import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
 import dev.portico.config.Secret;
 import dev.portico.oauth.http.OutboundHttpException;
 import java.io.IOException;
@@ -33,7 +38,8 @@ import java.util.Set;
 
 /**
  * Talks to token endpoints: the authorization code exchange (RFC 6749 §4.1.3 with the PKCE {@code code_verifier} of
- * RFC 7636 §4.5) and the refresh (RFC 6749 §6), each with the RFC 8707 {@code resource} when one is given.
+ * RFC 7636 §4.5), the refresh (RFC 6749 §6), the client credentials grant (RFC 6749 §4.4) and the token exchange (RFC
+ * 8693), each with the RFC 8707 {@code resource} when one is given.
  *
  * <p>Requests go through the given {@link HTTPRequestSender}, in production Portico's hardened outbound client, and
  * authenticate as the endpoint's {@code ClientIdentity} says: HTTP Basic or form secret for a confidential client,
@@ -89,7 +95,50 @@ public final class TokenClient {
         return tokenSet(endpoint, response, resource, current.scopes(), current.refreshToken());
     }
 
+    /**
+     * Obtains a token for Portico itself with its client credentials (RFC 6749 §4.4). The endpoint's client must be
+     * confidential: the grant proves nothing without a secret.
+     *
+     * @param scopes the {@code scope} to ask for, taken as granted when the response has none; empty to send none
+     */
+    public TokenSet clientCredentials(TokenEndpoint endpoint, List<String> scopes, Optional<URI> resource)
+            throws TokenRequestException {
+        AccessTokenResponse response = send(endpoint, new ClientCredentialsGrant(), resource, scopes);
+        return tokenSet(endpoint, response, resource, Set.copyOf(scopes), Optional.empty());
+    }
+
+    /**
+     * Exchanges {@code subjectToken}, an access token of another issuer, for one of this endpoint's issuer (RFC 8693
+     * §2.1, {@code subject_token_type} access token).
+     *
+     * @param audience the RFC 8693 {@code audience}, if the server wants one besides {@code resource}
+     * @param scopes the {@code scope} to ask for; empty to send none
+     */
+    public TokenSet exchangeToken(
+            TokenEndpoint endpoint,
+            Secret subjectToken,
+            Optional<String> audience,
+            List<String> scopes,
+            Optional<URI> resource)
+            throws TokenRequestException {
+        AuthorizationGrant grant = new TokenExchangeGrant(
+                new TypelessAccessToken(subjectToken.reveal()),
+                TokenTypeURI.ACCESS_TOKEN,
+                null,
+                null,
+                null,
+                audience.map(a -> List.of(new Audience(a))).orElse(null));
+        AccessTokenResponse response = send(endpoint, grant, resource, scopes);
+        return tokenSet(endpoint, response, resource, Set.copyOf(scopes), Optional.empty());
+    }
+
     private AccessTokenResponse send(TokenEndpoint endpoint, AuthorizationGrant grant, Optional<URI> resource)
+            throws TokenRequestException {
+        return send(endpoint, grant, resource, List.of());
+    }
+
+    private AccessTokenResponse send(
+            TokenEndpoint endpoint, AuthorizationGrant grant, Optional<URI> resource, List<String> scopes)
             throws TokenRequestException {
         TokenRequest.Builder builder;
         ClientAuthentication authentication = endpoint.client().authentication();
@@ -99,6 +148,9 @@ public final class TokenClient {
             builder = new TokenRequest.Builder(endpoint.uri(), endpoint.client().clientId(), grant);
         }
         resource.ifPresent(builder::resources);
+        if (!scopes.isEmpty()) {
+            builder.scope(new Scope(scopes.toArray(String[]::new)));
+        }
         HTTPResponse httpResponse;
         try {
             httpResponse = builder.build().toHTTPRequest().send(sender);
