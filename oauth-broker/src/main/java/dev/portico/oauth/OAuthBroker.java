@@ -29,6 +29,7 @@ import dev.portico.oauth.token.InMemoryTokenStore;
 import dev.portico.oauth.token.LogIds;
 import dev.portico.oauth.token.TokenClient;
 import dev.portico.oauth.token.TokenRequestException;
+import dev.portico.oauth.token.TokenRevoker;
 import dev.portico.oauth.token.TokenSet;
 import dev.portico.oauth.token.TokenStore;
 import jakarta.servlet.http.HttpServlet;
@@ -68,6 +69,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final TokenClient tokenClient;
     private final AccessTokens accessTokens;
     private final AuthAudit audit;
+    private final SignOut signOut;
     /** The last target found per upstream name, so a token can be picked without network. */
     private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
 
@@ -92,8 +94,9 @@ public final class OAuthBroker implements AutoCloseable {
         this.tokenClient = new TokenClient(http.nimbusSender(), clock);
         this.accessTokens = new AccessTokens(tokens, tokenClient, clock);
         this.audit = new AuthAudit(clock);
+        this.signOut = new SignOut(tokens, signIns, handedOut, targets, new TokenRevoker(http.nimbusSender()), audit);
         this.startServlet = new StartServlet(signIns, endpoints, clock);
-        this.callbackServlet = new CallbackServlet(signIns, this::complete);
+        this.callbackServlet = new CallbackServlet(signIns, this::complete, audit);
     }
 
     /** A broker with the given settings; starts its outbound HTTP client. */
@@ -214,6 +217,22 @@ public final class OAuthBroker implements AutoCloseable {
         signIns.forget(owner);
         tokens.forget(owner);
         handedOut.forget(owner);
+    }
+
+    /**
+     * Signs {@code owner} out of the issuer of {@code upstream} (or, when empty, of every issuer it holds tokens from):
+     * drops its tokens of those issuers, its pending sign-ins and the broker's memory of tokens handed out for their
+     * upstreams, then revokes the dropped tokens at each issuer's RFC 7009 revocation endpoint, if it has one.
+     * Blocking (one request per revoked token). The caller closes the owner's connections to {@link
+     * SignOutResult#upstreams()}, which still carry the old tokens.
+     *
+     * @throws IllegalArgumentException if no sign-in target is known for {@code upstream}: no such upstream, or it
+     *     never asked for a sign-in; the message says so, fit for a tool error
+     */
+    public SignOutResult signOut(String owner, Optional<String> upstream) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(upstream, "upstream");
+        return signOut.signOut(owner, upstream);
     }
 
     /** The servlet for {@code GET /oauth/start/*}; mount it at that path. */
