@@ -14,7 +14,8 @@ record DemoIdpOptions(
         boolean authorizationResponseIss,
         List<String> scopes,
         Duration tokenLifetime,
-        List<Client> clients) {
+        List<Client> clients,
+        boolean revocation) {
 
     DemoIdpOptions {
         scopes = List.copyOf(scopes);
