@@ -11,6 +11,7 @@ import dev.portico.config.ClientAuthMethod;
 import dev.portico.config.OAuthConfig;
 import dev.portico.config.Secret;
 import dev.portico.config.UpstreamAuthConfig;
+import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import dev.portico.oauth.token.InMemoryTokenStore;
 import dev.portico.oauth.token.TokenSet;
@@ -374,6 +375,45 @@ class OAuthBrokerTest {
 
         assertThat(broker.accessToken(OWNER, upstream("files"))).isEmpty();
         assertThat(new Browser().get(pending.startUrl()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void whenCallbacksFailThenEachIsAuditedWithItsCodeAndWithoutTheState() throws Exception {
+        ListAppender<ILoggingEvent> audit = new ListAppender<>();
+        audit.start();
+        Logger auditLogger = (Logger) LoggerFactory.getLogger(AuthAudit.LOGGER_NAME);
+        auditLogger.addAppender(audit);
+        try {
+            Browser victim = new Browser();
+            URI elsewhere = location(victim.get(
+                    location(victim.get(signInRequired(OWNER, "files").startUrl()))));
+            new Browser().get(elsewhere);
+            Browser late = new Browser();
+            URI expired = location(
+                    late.get(location(late.get(signInRequired(OWNER, "files").startUrl()))));
+            clock.advance(OAuthConfig.DEFAULT_STATE_TTL.plusSeconds(1));
+            late.get(expired);
+            Browser noCode = new Browser();
+            String state =
+                    stateOf(location(noCode.get(signInRequired(OWNER, "files").startUrl())));
+            noCode.get(URI.create(base + "/oauth/callback?state=" + state));
+            noCode.get(URI.create(base + "/oauth/callback"));
+
+            assertThat(audit.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains("\"event\":\"callback\""))
+                    .satisfiesExactly(
+                            line -> assertThat(line).contains("\"error\":\"browser_mismatch\""),
+                            line -> assertThat(line).contains("\"error\":\"expired_state\""),
+                            line -> assertThat(line)
+                                    .contains("\"error\":\"missing_code\"", "\"server\":\"files\"")
+                                    .contains("\"issuer\":\"" + issuer + "\"")
+                                    .doesNotContain(state),
+                            line -> assertThat(line)
+                                    .contains("\"error\":\"missing_state\"", "\"server\":\"-\"", "\"session\":\"-\""));
+        } finally {
+            auditLogger.detachAppender(audit);
+        }
     }
 
     @Test
