@@ -2,6 +2,7 @@ package dev.portico.aggregator;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.testing.BrokerOnLoopback;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
@@ -146,5 +147,16 @@ final class SignInWorld implements AutoCloseable {
         upstreams.add(upstream);
         closeables.add(upstream);
         return upstream;
+    }
+
+    /**
+     * Portico's OAuth broker alone on loopback, closed with the world: for broker API that Portico does not expose
+     * to MCP clients. Start the identity provider with dynamic registration on (the default): the broker serves no
+     * Client ID Metadata Document.
+     */
+    BrokerOnLoopback startBroker() throws Exception {
+        BrokerOnLoopback broker = new BrokerOnLoopback();
+        closeables.add(broker);
+        return broker;
     }
 }

@@ -33,6 +33,10 @@ final class HandedOutTokens {
         return !hash.equals(previous);
     }
 
+    void forget(String owner, String upstream) {
+        hashes.remove(new Key(owner, upstream));
+    }
+
     void forget(String owner) {
         hashes.keySet().removeIf(key -> key.owner().equals(owner));
     }

@@ -31,6 +31,7 @@ import dev.portico.oauth.token.InMemoryTokenStore;
 import dev.portico.oauth.token.LogIds;
 import dev.portico.oauth.token.TokenClient;
 import dev.portico.oauth.token.TokenRequestException;
+import dev.portico.oauth.token.TokenRevoker;
 import dev.portico.oauth.token.TokenSet;
 import dev.portico.oauth.token.TokenStore;
 import jakarta.servlet.http.HttpServlet;
@@ -71,6 +72,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final AccessTokens accessTokens;
     private final AuthAudit audit;
     private final MachineUpstreams machines;
+    private final SignOut signOut;
     /** The last target found per upstream name, so a token can be picked without network. */
     private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
 
@@ -103,8 +105,9 @@ public final class OAuthBroker implements AutoCloseable {
                 new ExchangedTokens(tokenClient, clock, AccessTokens.EXPIRY_MARGIN, audit),
                 this::signedInToken,
                 (owner, subject) -> onUnauthorized(owner, subject, 401, List.of()));
+        this.signOut = new SignOut(tokens, signIns, handedOut, targets, new TokenRevoker(http.nimbusSender()), audit);
         this.startServlet = new StartServlet(signIns, endpoints, clock);
-        this.callbackServlet = new CallbackServlet(signIns, this::complete);
+        this.callbackServlet = new CallbackServlet(signIns, this::complete, audit);
     }
 
     /** A broker with the given settings; starts its outbound HTTP client. */
@@ -237,6 +240,22 @@ public final class OAuthBroker implements AutoCloseable {
         tokens.forget(owner);
         handedOut.forget(owner);
         machines.forget(owner);
+    }
+
+    /**
+     * Signs {@code owner} out of the issuer of {@code upstream} (or, when empty, of every issuer it holds tokens from):
+     * drops its tokens of those issuers, its pending sign-ins and the broker's memory of tokens handed out for their
+     * upstreams, then revokes the dropped tokens at each issuer's RFC 7009 revocation endpoint, if it has one.
+     * Blocking (one request per revoked token). The caller closes the owner's connections to {@link
+     * SignOutResult#upstreams()}, which still carry the old tokens.
+     *
+     * @throws IllegalArgumentException if no sign-in target is known for {@code upstream}: no such upstream, or it
+     *     never asked for a sign-in; the message says so, fit for a tool error
+     */
+    public SignOutResult signOut(String owner, Optional<String> upstream) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(upstream, "upstream");
+        return signOut.signOut(owner, upstream);
     }
 
     /** The servlet for {@code GET /oauth/start/*}; mount it at that path. */

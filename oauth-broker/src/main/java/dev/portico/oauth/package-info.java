@@ -21,6 +21,8 @@
  *       stores the tokens ({@code token.TokenStore}) and tells the listeners ({@link dev.portico.oauth.SignedIn}).
  *   <li>The aggregator's next {@code accessToken} finds the token, refreshing it when it expires or exchanging it
  *       for another upstream's resource ({@code token.AccessTokens}).
+ *   <li>Signing out ({@link dev.portico.oauth.OAuthBroker#signOut}) drops the owner's tokens of an issuer and revokes
+ *       them at its RFC 7009 endpoint ({@code token.TokenRevoker}).
  * </ol>
  *
  * <p>Secrets (codes, verifiers, tokens, client secrets) are held in {@link dev.portico.config.Secret} and never reach

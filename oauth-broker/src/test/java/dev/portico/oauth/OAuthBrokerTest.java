@@ -1,6 +1,7 @@
 package dev.portico.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -10,7 +11,10 @@ import dev.portico.config.ClientAuthMethod;
 import dev.portico.config.OAuthConfig;
 import dev.portico.config.Secret;
 import dev.portico.config.UpstreamAuthConfig;
+import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.http.OutboundHttpSettings;
+import dev.portico.oauth.token.InMemoryTokenStore;
+import dev.portico.oauth.token.TokenSet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,9 +28,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,6 +61,8 @@ class OAuthBrokerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final List<SignedIn> signedIn = new CopyOnWriteArrayList<>();
+    private final InMemoryTokenStore tokenStore = new InMemoryTokenStore();
+    private final List<Map<String, String>> revocations = new CopyOnWriteArrayList<>();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private MockOAuth2Server authorizationServer;
     private Server server;
@@ -73,7 +81,8 @@ class OAuthBrokerTest {
                         OAuthConfig.defaults(),
                         publicUrl::get,
                         OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.0/8", "::1/128")))
-                .withClock(clock));
+                .withClock(clock)
+                .withTokenStore(tokenStore));
         broker.addListener(signedIn::add);
 
         server = new Server();
@@ -85,6 +94,7 @@ class OAuthBrokerTest {
         context.addServlet(new ServletHolder(broker.startServlet()), "/oauth/start/*");
         context.addServlet(new ServletHolder(broker.callbackServlet()), "/oauth/callback");
         context.addServlet(new ServletHolder(new DocumentServlet(documents)), "/.well-known/*");
+        context.addServlet(new ServletHolder(new RevocationServlet(revocations)), "/revoke");
         server.setHandler(context);
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();
@@ -106,7 +116,11 @@ class OAuthBrokerTest {
     }
 
     private String metadata(String path, String scope) {
-        return "{\"resource\":\"" + base + path + "\",\"authorization_servers\":[\"" + issuer
+        return metadata(path, issuer, scope);
+    }
+
+    private String metadata(String path, String authorizationServer, String scope) {
+        return "{\"resource\":\"" + base + path + "\",\"authorization_servers\":[\"" + authorizationServer
                 + "\"],\"scopes_supported\":[\"openid\",\"" + scope + "\"]}";
     }
 
@@ -364,8 +378,176 @@ class OAuthBrokerTest {
     }
 
     @Test
+    void whenCallbacksFailThenEachIsAuditedWithItsCodeAndWithoutTheState() throws Exception {
+        ListAppender<ILoggingEvent> audit = new ListAppender<>();
+        audit.start();
+        Logger auditLogger = (Logger) LoggerFactory.getLogger(AuthAudit.LOGGER_NAME);
+        auditLogger.addAppender(audit);
+        try {
+            Browser victim = new Browser();
+            URI elsewhere = location(victim.get(
+                    location(victim.get(signInRequired(OWNER, "files").startUrl()))));
+            new Browser().get(elsewhere);
+            Browser late = new Browser();
+            URI expired = location(
+                    late.get(location(late.get(signInRequired(OWNER, "files").startUrl()))));
+            clock.advance(OAuthConfig.DEFAULT_STATE_TTL.plusSeconds(1));
+            late.get(expired);
+            Browser noCode = new Browser();
+            String state =
+                    stateOf(location(noCode.get(signInRequired(OWNER, "files").startUrl())));
+            noCode.get(URI.create(base + "/oauth/callback?state=" + state));
+            noCode.get(URI.create(base + "/oauth/callback"));
+
+            assertThat(audit.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains("\"event\":\"callback\""))
+                    .satisfiesExactly(
+                            line -> assertThat(line).contains("\"error\":\"browser_mismatch\""),
+                            line -> assertThat(line).contains("\"error\":\"expired_state\""),
+                            line -> assertThat(line)
+                                    .contains("\"error\":\"missing_code\"", "\"server\":\"files\"")
+                                    .contains("\"issuer\":\"" + issuer + "\"")
+                                    .doesNotContain(state),
+                            line -> assertThat(line)
+                                    .contains("\"error\":\"missing_state\"", "\"server\":\"-\"", "\"session\":\"-\""));
+        } finally {
+            auditLogger.detachAppender(audit);
+        }
+    }
+
+    @Test
+    void whenSignedOutOfAnUpstreamThenTokensOfItsIssuerDroppedAndRevocationRefusalsReported() throws Exception {
+        signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
+        assertThat(broker.onUnauthorized(OWNER, upstream("mail"), 401, List.of(challenge("mail"))))
+                .isInstanceOf(SignInOutcome.Authorized.class);
+        List<Secret> refreshTokens = tokenStore.find(OWNER, issuer, Set.of()).stream()
+                .map(set -> set.refreshToken().orElseThrow())
+                .toList();
+
+        SignOutResult result = broker.signOut(OWNER, Optional.of("files"));
+
+        assertThat(result.issuers()).containsExactly(issuer);
+        assertThat(result.upstreams()).containsExactly("files", "mail");
+        assertThat(broker.accessToken(OWNER, upstream("files"))).isEmpty();
+        assertThat(broker.accessToken(OWNER, upstream("mail"))).isEmpty();
+        assertThat(tokenStore.issuers(OWNER)).isEmpty();
+        // mock-oauth2-server revokes refresh tokens only: its refusal of the two access tokens is reported.
+        assertThat(result.problems()).hasSize(2).allSatisfy(problem -> assertThat(problem)
+                .startsWith("Revoking the access token at " + issuer + " failed: HTTP 400 unsupported_token_type"));
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(line -> refreshTokens.stream()
+                .anyMatch(token -> line.contains(token.reveal())));
+    }
+
+    @Test
+    void whenTheServerOffersRevocationThenBothTokensRevokedAsTheClient() throws Exception {
+        documents.put("/.well-known/oauth-protected-resource/notes", metadata("/notes", base + "/revoking", "n.read"));
+        documents.put("/.well-known/oauth-authorization-server/revoking", proxyServerMetadata("revoking", true));
+        signIn(new Browser(), signInRequired(OWNER, "notes").startUrl());
+        TokenSet held = tokenStore.find(OWNER, base + "/revoking", Set.of()).get(0);
+
+        SignOutResult result = broker.signOut(OWNER, Optional.of("notes"));
+
+        assertThat(result).isEqualTo(new SignOutResult(List.of(base + "/revoking"), List.of("notes"), List.of()));
+        assertThat(revocations)
+                .containsExactly(
+                        Map.of(
+                                "client_id",
+                                "portico-test",
+                                "token_type_hint",
+                                "refresh_token",
+                                "token",
+                                held.refreshToken().orElseThrow().reveal()),
+                        Map.of(
+                                "client_id",
+                                "portico-test",
+                                "token_type_hint",
+                                "access_token",
+                                "token",
+                                held.accessToken().reveal()));
+    }
+
+    @Test
+    void whenSignedOutOfEverythingThenEveryIssuerDroppedAndPendingSignInsGone() throws Exception {
+        documents.put("/.well-known/oauth-protected-resource/notes", metadata("/notes", base + "/plain", "n.read"));
+        documents.put("/.well-known/oauth-authorization-server/plain", proxyServerMetadata("plain", false));
+        SignInOutcome.SignInRequired pending = signInRequired(OWNER, "mail");
+        signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
+        signIn(new Browser(), signInRequired(OWNER, "notes").startUrl());
+        signIn(new Browser(), signInRequired(OTHER_OWNER, "files").startUrl());
+
+        SignOutResult result = broker.signOut(OWNER, Optional.empty());
+
+        assertThat(result.issuers()).containsExactly(base + "/plain", issuer);
+        assertThat(result.upstreams()).containsExactly("files", "mail", "notes");
+        assertThat(broker.accessToken(OWNER, upstream("files"))).isEmpty();
+        assertThat(broker.accessToken(OWNER, upstream("notes"))).isEmpty();
+        assertThat(new Browser().get(pending.startUrl()).statusCode()).isEqualTo(404);
+        assertThat(broker.accessToken(OTHER_OWNER, upstream("files"))).isPresent();
+    }
+
+    @Test
+    void whenTheServerOffersNoRevocationThenSignOutIsLocalWithoutProblems() throws Exception {
+        documents.put("/.well-known/oauth-protected-resource/notes", metadata("/notes", base + "/plain", "n.read"));
+        documents.put("/.well-known/oauth-authorization-server/plain", proxyServerMetadata("plain", false));
+        signIn(new Browser(), signInRequired(OWNER, "notes").startUrl());
+
+        SignOutResult result = broker.signOut(OWNER, Optional.of("notes"));
+
+        assertThat(result).isEqualTo(new SignOutResult(List.of(base + "/plain"), List.of("notes"), List.of()));
+        assertThat(broker.accessToken(OWNER, upstream("notes"))).isEmpty();
+        assertThat(revocations).isEmpty();
+    }
+
+    @Test
+    void whenSignedOutOfAnUnknownUpstreamThenIllegalArgumentNamingIt() {
+        assertThatThrownBy(() -> broker.signOut(OWNER, Optional.of("nowhere")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Unknown server 'nowhere'");
+    }
+
+    @Test
+    void whenSignedOutWithoutTokensThenNothingToReport() {
+        signInRequired(OWNER, "files");
+
+        assertThat(broker.signOut(OWNER, Optional.of("files")))
+                .isEqualTo(new SignOutResult(List.of(), List.of(), List.of()));
+        assertThat(broker.signOut(OWNER, Optional.empty()))
+                .isEqualTo(new SignOutResult(List.of(), List.of(), List.of()));
+    }
+
+    /**
+     * Metadata of an authorization server {@code <base>/<name>} that signs in with the mock's endpoints and, when
+     * {@code revocation} is set, names this test's recording revocation endpoint.
+     */
+    private String proxyServerMetadata(String name, boolean revocation) {
+        return "{\"issuer\":\"" + base + "/" + name + "\",\"authorization_endpoint\":\"" + issuer
+                + "/authorize\",\"token_endpoint\":\"" + issuer + "/token\",\"response_types_supported\":[\"code\"],"
+                + (revocation ? "\"revocation_endpoint\":\"" + base + "/revoke\"," : "")
+                + "\"code_challenge_methods_supported\":[\"S256\"]}";
+    }
+
+    @Test
     void whenNoPublicMetadataUrlConfiguredThenDocumentUnderPublicUrl() {
         assertThat(broker.clientMetadataDocumentUrl()).isEqualTo(URI.create(base + OAuthConfig.DEFAULT_CIMD_PATH));
+    }
+
+    /** An RFC 7009 endpoint that records each request's form and revokes everything. */
+    private static final class RevocationServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Map<String, String>> requests;
+
+        RevocationServlet(List<Map<String, String>> requests) {
+            this.requests = requests;
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) {
+            Map<String, String> form = new HashMap<>();
+            request.getParameterMap().forEach((name, values) -> form.put(name, values[0]));
+            requests.add(form);
+            response.setStatus(200);
+        }
     }
 
     /** Serves JSON documents by path. */

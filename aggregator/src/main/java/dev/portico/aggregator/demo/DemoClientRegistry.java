@@ -1,6 +1,7 @@
 package dev.portico.aggregator.demo;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
+import dev.portico.config.ClientAuthMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,33 @@ final class DemoClientRegistry {
 
     boolean isMetadataDocumentClient(String clientId) {
         return metadataDocumentClients.contains(clientId);
+    }
+
+    /**
+     * Whether the client is known and authenticated the way it registered, with the right secret: why not, if it is
+     * not. Shared by the token and revocation endpoints (RFC 7009 §2.1 authenticates as at the token endpoint).
+     */
+    Optional<String> authenticationProblem(DemoClientAuthentication presented) {
+        Optional<Client> registered = find(presented.clientId());
+        if (registered.isEmpty()) {
+            if (isMetadataDocumentClient(presented.clientId()) && presented.method() == ClientAuthMethod.NONE) {
+                return Optional.empty();
+            }
+            return Optional.of("unknown " + presented.describe());
+        }
+        Client client = registered.get();
+        if (client.authMethod() != presented.method()) {
+            return Optional.of("client " + client.clientId() + " is registered for "
+                    + client.authMethod().configName() + " but authenticated with "
+                    + presented.method().configName());
+        }
+        if (client.secret().isPresent()
+                && !client.secret()
+                        .get()
+                        .matches(presented.secret().orElseThrow().reveal())) {
+            return Optional.of("wrong client secret for client " + client.clientId());
+        }
+        return Optional.empty();
     }
 
     List<Client> dynamicRegistrations() {

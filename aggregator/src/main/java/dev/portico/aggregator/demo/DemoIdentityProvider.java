@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
  *       client_secret_post), checks that the code or refresh token belongs to that client and that the code comes with
  *       its redirect URI and a PKCE verifier, and passes the request on to the mock, which verifies the verifier and
  *       signs the tokens;
- *   <li>{@code /demo-idp/register}: a minimal RFC 7591 endpoint.
+ *   <li>{@code /demo-idp/register}: a minimal RFC 7591 endpoint;
+ *   <li>{@code /demo-idp/revoke}: an RFC 7009 endpoint (advertised as {@code revocation_endpoint} unless switched off)
+ *       that authenticates the client like the token endpoint; a revoked refresh token is refused by the token
+ *       endpoint from then on, and a revoked access token by every {@link ProtectedDemoUpstream} built with {@link
+ *       ProtectedDemoUpstream#builder(String, DemoIdentityProvider)}, which asks {@link #isRevoked} (in place of
+ *       RFC 7662 introspection, which the JWT-validating upstream would otherwise need).
  * </ul>
  *
  * <p>The token endpoint also serves machines: the {@code client_credentials} grant to confidential clients (the token's
@@ -97,6 +102,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
     private final DemoClientRegistry clients;
     private final DemoSignIns signIns;
     private final DemoIdpActivity activity = new DemoIdpActivity();
+    private final DemoRevocations revocations = new DemoRevocations();
 
     private MockOAuth2Server mock;
     private Server jetty;
@@ -187,6 +193,12 @@ public final class DemoIdentityProvider implements AutoCloseable {
                                 activity,
                                 mockLock)),
                 DemoIdpEndpoints.TOKEN_PATH);
+        if (options.revocation()) {
+            context.addServlet(
+                    new ServletHolder(
+                            "revoke", new DemoRevocationServlet(bound, clients, signIns, revocations, activity)),
+                    DemoIdpEndpoints.REVOKE_PATH);
+        }
         if (options.dynamicRegistration()) {
             context.addServlet(
                     new ServletHolder("register", new DemoRegistrationServlet(options, clients, activity)),
@@ -221,6 +233,21 @@ public final class DemoIdentityProvider implements AutoCloseable {
     /** The RFC 7591 endpoint, when dynamic registration is on. */
     public Optional<URI> registrationEndpoint() {
         return options.dynamicRegistration() ? Optional.of(started().registration()) : Optional.empty();
+    }
+
+    /** The RFC 7009 endpoint, unless revocation is switched off. */
+    public Optional<URI> revocationEndpoint() {
+        return options.revocation() ? Optional.of(started().revocation()) : Optional.empty();
+    }
+
+    /** The requests that reached the revocation endpoint, oldest first; they never hold the token. */
+    public List<RevocationRecord> revocations() {
+        return revocations.requests();
+    }
+
+    /** Whether {@code accessToken} was revoked here: protected demo upstreams then refuse it. */
+    public boolean isRevoked(String accessToken) {
+        return revocations.isRevoked(accessToken);
     }
 
     /** The front's port. */
@@ -365,6 +392,28 @@ public final class DemoIdentityProvider implements AutoCloseable {
         }
     }
 
+    /**
+     * One request to the revocation endpoint, without the token.
+     *
+     * @param clientId the client that asked
+     * @param authMethod how it authenticated
+     * @param tokenTypeHint the {@code token_type_hint} it sent, if any
+     * @param tokenKind what the token turned out to be: {@link #REFRESH_TOKEN}, {@link #ACCESS_TOKEN}, or {@link
+     *     #UNKNOWN} (not one of the provider's, or not looked at because the request was refused first)
+     * @param status the HTTP status of the answer
+     */
+    public record RevocationRecord(
+            String clientId,
+            ClientAuthMethod authMethod,
+            Optional<String> tokenTypeHint,
+            String tokenKind,
+            int status) {
+
+        public static final String REFRESH_TOKEN = "refresh_token";
+        public static final String ACCESS_TOKEN = "access_token";
+        public static final String UNKNOWN = "unknown";
+    }
+
     /** Settings; every one has a default. */
     public static final class Builder {
 
@@ -375,6 +424,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
         private boolean dynamicRegistration = true;
         private boolean authorizationResponseIss = true;
         private boolean interactiveLogin;
+        private boolean revocation = true;
         private List<String> scopes = DEFAULT_SCOPES;
         private Duration tokenLifetime = Duration.ofHours(1);
         private final List<Client> clients = new ArrayList<>();
@@ -448,6 +498,12 @@ public final class DemoIdentityProvider implements AutoCloseable {
             return this;
         }
 
+        /** Whether the RFC 7009 revocation endpoint exists and the metadata names it; on by default. */
+        public Builder revocation(boolean enabled) {
+            this.revocation = enabled;
+            return this;
+        }
+
         /** A pre-registered client. */
         public Builder client(Client client) {
             clients.add(Objects.requireNonNull(client, "client"));
@@ -476,7 +532,8 @@ public final class DemoIdentityProvider implements AutoCloseable {
                     scopes,
                     tokenLifetime,
                     clients,
-                    trustedSubjectIssuers));
+                    trustedSubjectIssuers,
+                    revocation));
         }
 
         private static String requireText(String value, String name) {

@@ -3,7 +3,8 @@ package dev.portico.aggregator.demo;
 import java.net.URI;
 
 /**
- * Where the demo identity provider's parts listen once bound: the front (issuer, metadata, authorize, token, register)
+ * Where the demo identity provider's parts listen once bound: the front (issuer, metadata, authorize, token, register,
+ * revoke)
  * and the mock behind it (authorize, token, JWKS).
  */
 record DemoIdpEndpoints(
@@ -13,6 +14,7 @@ record DemoIdpEndpoints(
         URI authorization,
         URI token,
         URI registration,
+        URI revocation,
         URI jwks,
         URI mockAuthorization,
         URI mockToken) {
@@ -24,6 +26,7 @@ record DemoIdpEndpoints(
     static final String AUTHORIZE_PATH = ISSUER_PATH + "/authorize";
     static final String TOKEN_PATH = ISSUER_PATH + "/token";
     static final String REGISTER_PATH = ISSUER_PATH + "/register";
+    static final String REVOKE_PATH = ISSUER_PATH + "/revoke";
 
     static DemoIdpEndpoints of(int frontPort, int mockPort) {
         String front = "http://" + DemoIdentityProvider.HOST + ":" + frontPort;
@@ -35,6 +38,7 @@ record DemoIdpEndpoints(
                 URI.create(front + AUTHORIZE_PATH),
                 URI.create(front + TOKEN_PATH),
                 URI.create(front + REGISTER_PATH),
+                URI.create(front + REVOKE_PATH),
                 URI.create(mock + "/jwks"),
                 URI.create(mock + "/authorize"),
                 URI.create(mock + "/token"));

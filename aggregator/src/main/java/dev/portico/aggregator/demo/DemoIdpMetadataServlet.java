@@ -22,7 +22,7 @@ final class DemoIdpMetadataServlet extends HttpServlet {
 
     /**
      * The metadata document, members in a readable order. Optional members follow the options: S256 support, Client
-     * ID Metadata Documents, dynamic registration and RFC 9207 {@code iss}.
+     * ID Metadata Documents, dynamic registration, RFC 7009 revocation and RFC 9207 {@code iss}.
      */
     static Map<String, Object> metadata(DemoIdpOptions options, DemoIdpEndpoints endpoints) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -32,6 +32,9 @@ final class DemoIdpMetadataServlet extends HttpServlet {
         m.put("jwks_uri", endpoints.jwks().toString());
         if (options.dynamicRegistration()) {
             m.put("registration_endpoint", endpoints.registration().toString());
+        }
+        if (options.revocation()) {
+            m.put("revocation_endpoint", endpoints.revocation().toString());
         }
         m.put("scopes_supported", options.scopes());
         m.put("response_types_supported", List.of("code"));

@@ -16,7 +16,8 @@ record DemoIdpOptions(
         List<String> scopes,
         Duration tokenLifetime,
         List<Client> clients,
-        List<DemoIdentityProvider> trustedSubjectIssuers) {
+        List<DemoIdentityProvider> trustedSubjectIssuers,
+        boolean revocation) {
 
     DemoIdpOptions {
         scopes = List.copyOf(scopes);

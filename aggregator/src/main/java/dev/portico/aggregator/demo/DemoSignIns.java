@@ -77,6 +77,11 @@ final class DemoSignIns {
         refreshTokens.put(Secret.of(refreshToken), signIn);
     }
 
+    /** Forgets a revoked refresh token, so that the token endpoint refuses it from now on. */
+    void refreshTokenRevoked(String refreshToken) {
+        refreshTokens.remove(Secret.of(refreshToken));
+    }
+
     Optional<SignIn> forRefreshToken(String refreshToken) {
         return Optional.ofNullable(refreshTokens.get(Secret.of(refreshToken)));
     }

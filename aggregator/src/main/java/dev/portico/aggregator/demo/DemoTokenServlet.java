@@ -1,7 +1,6 @@
 package dev.portico.aggregator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
 import dev.portico.aggregator.demo.DemoIdentityProvider.TokenRequestRecord;
 import dev.portico.aggregator.demo.DemoSignIns.SignIn;
 import dev.portico.config.ClientAuthMethod;
@@ -97,7 +96,7 @@ final class DemoTokenServlet extends HttpServlet {
         }
         DemoClientAuthentication client = auth.authentication().get();
         String grantType = form.get("grant_type").orElse("");
-        Optional<String> problem = authenticationProblem(client);
+        Optional<String> problem = clients.authenticationProblem(client);
         if (problem.isPresent()) {
             if (client.method() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"" + DemoIdentityProvider.ISSUER_PATH + "\"");
@@ -113,30 +112,6 @@ final class DemoTokenServlet extends HttpServlet {
             return;
         }
         forward(request, response, grant.body().orElse(body), client, grantType, form, grant);
-    }
-
-    /** Whether the client is known and authenticated the way it registered, with the right secret. */
-    private Optional<String> authenticationProblem(DemoClientAuthentication presented) {
-        Optional<Client> registered = clients.find(presented.clientId());
-        if (registered.isEmpty()) {
-            if (clients.isMetadataDocumentClient(presented.clientId()) && presented.method() == ClientAuthMethod.NONE) {
-                return Optional.empty();
-            }
-            return Optional.of("unknown " + presented.describe());
-        }
-        Client client = registered.get();
-        if (client.authMethod() != presented.method()) {
-            return Optional.of("client " + client.clientId() + " is registered for "
-                    + client.authMethod().configName() + " but authenticated with "
-                    + presented.method().configName());
-        }
-        if (client.secret().isPresent()
-                && !client.secret()
-                        .get()
-                        .matches(presented.secret().orElseThrow().reveal())) {
-            return Optional.of("wrong client secret for client " + client.clientId());
-        }
-        return Optional.empty();
     }
 
     /**

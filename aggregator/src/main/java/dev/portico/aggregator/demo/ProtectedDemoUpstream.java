@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -65,6 +66,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
     private final List<String> scopes;
     private final Optional<URI> advertisedResource;
     private final boolean onlyToolCalls;
+    private final Predicate<String> revokedAtIssuer;
 
     private Server jetty;
     private McpSyncServer server;
@@ -79,6 +81,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
         this.scopes = builder.scopes;
         this.advertisedResource = builder.advertisedResource;
         this.onlyToolCalls = builder.onlyToolCalls;
+        this.revokedAtIssuer = builder.revokedAtIssuer;
     }
 
     /**
@@ -91,9 +94,14 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
         return new Builder(name, issuer, jwksUri);
     }
 
-    /** An upstream that accepts the tokens of {@code idp}, which must be started. */
+    /**
+     * An upstream that accepts the tokens of {@code idp}, which must be started, unless {@code idp} has revoked them
+     * (RFC 7009).
+     */
     public static Builder builder(String name, DemoIdentityProvider idp) {
-        return new Builder(name, idp.issuer(), idp.jwksUri());
+        Builder builder = new Builder(name, idp.issuer(), idp.jwksUri());
+        builder.revokedAtIssuer = idp::isRevoked;
+        return builder;
     }
 
     /**
@@ -120,7 +128,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
             connector.open(); // binds now: the resource URL, which tokens must name, contains the port
             int bound = connector.getLocalPort();
             URI resource = mcpUrl(bound);
-            ProtectedTokenValidator tokens = new ProtectedTokenValidator(issuer, jwksUri, resource);
+            ProtectedTokenValidator tokens = new ProtectedTokenValidator(issuer, jwksUri, resource, revokedAtIssuer);
             HttpServletStreamableServerTransportProvider transport = transport();
             mcp = McpServer.sync(transport)
                     .serverInfo(name, version())
@@ -322,6 +330,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
         private List<String> scopes = DemoIdentityProvider.DEFAULT_SCOPES;
         private Optional<URI> advertisedResource = Optional.empty();
         private boolean onlyToolCalls;
+        private Predicate<String> revokedAtIssuer = token -> false;
 
         private Builder(String name, URI issuer, URI jwksUri) {
             if (name == null || name.isBlank()) {

@@ -65,7 +65,7 @@ final class ProtectedResourceFilter extends HttpFilter {
         }
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            challenge(response, Optional.empty());
+            challenge(request, response, Optional.empty());
             return;
         }
         ProtectedTokenValidator.Outcome outcome =
@@ -76,7 +76,7 @@ final class ProtectedResourceFilter extends HttpFilter {
             return;
         }
         if (outcome.subject().isEmpty()) {
-            challenge(response, Optional.of(outcome.problem()));
+            challenge(request, response, Optional.of(outcome.problem()));
             return;
         }
         forwarded.setAttribute(
@@ -85,7 +85,11 @@ final class ProtectedResourceFilter extends HttpFilter {
     }
 
     /** 401 with the RFC 6750 challenge; {@code problem} is present when a token was presented and refused. */
-    private void challenge(HttpServletResponse response, Optional<String> problem) throws IOException {
+    private void challenge(HttpServletRequest request, HttpServletResponse response, Optional<String> problem)
+            throws IOException {
+        // A refusal that leaves the body unread makes Jetty close the connection, and a client that reuses it for
+        // its next request (as java.net.http does) sees it end without an answer.
+        request.getInputStream().skip(MAX_BODY_BYTES);
         StringBuilder header = new StringBuilder("Bearer resource_metadata=\"")
                 .append(resourceMetadataUrl)
                 .append('"');

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Validates the bearer tokens of a {@link ProtectedDemoUpstream}: a JWT signed with a key from the identity
@@ -27,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (RFC 8707 §2, MCP authorization "Token Audience Binding and Validation"), so that a token meant for another server
  * is refused.
  *
- * <p>{@link #revokeAll()} stands in for revocation at the authorization server: tokens seen so far, and tokens issued
- * in an earlier second, fail from then on. Safe for concurrent use.
+ * <p>A token the identity provider reports revoked (RFC 7009, through {@code revokedAtIssuer}) is refused. {@link
+ * #revokeAll()} stands in for a revocation the identity provider does not know of: tokens seen so far, and tokens
+ * issued in an earlier second, fail from then on. Safe for concurrent use.
  */
 final class ProtectedTokenValidator {
 
@@ -53,7 +55,11 @@ final class ProtectedTokenValidator {
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private volatile Instant issuedNoEarlierThan = Instant.EPOCH;
 
-    ProtectedTokenValidator(URI issuer, URI jwksUri, URI resource) {
+    private final Predicate<String> revokedAtIssuer;
+
+    /** @param revokedAtIssuer whether the identity provider revoked a token; consulted for every valid token */
+    ProtectedTokenValidator(URI issuer, URI jwksUri, URI resource, Predicate<String> revokedAtIssuer) {
+        this.revokedAtIssuer = revokedAtIssuer;
         JWKSource<SecurityContext> keys;
         try {
             keys = JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL())
@@ -84,7 +90,9 @@ final class ProtectedTokenValidator {
             return Outcome.invalid("the token is not valid here: " + e.getMessage());
         }
         String jti = claims.getJWTID();
-        if (revoked.contains(jti) || claims.getIssueTime().toInstant().isBefore(issuedNoEarlierThan)) {
+        if (revoked.contains(jti)
+                || claims.getIssueTime().toInstant().isBefore(issuedNoEarlierThan)
+                || revokedAtIssuer.test(token)) {
             return Outcome.invalid("the token has been revoked");
         }
         seen.add(jti);

@@ -15,6 +15,7 @@ import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
@@ -24,9 +25,11 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
+import dev.portico.aggregator.demo.DemoIdentityProvider.RevocationRecord;
 import dev.portico.aggregator.demo.DemoIdentityProvider.TokenRequestRecord;
 import dev.portico.cimd.ClientMetadataDocument;
 import dev.portico.cimd.ClientMetadataServlet;
@@ -45,6 +48,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -99,6 +103,9 @@ class DemoIdentityProviderTest {
         assertThat(metadata.get("authorization_endpoint").textValue()).isEqualTo(idp.issuer() + "/authorize");
         assertThat(metadata.get("token_endpoint").textValue()).isEqualTo(idp.issuer() + "/token");
         assertThat(metadata.get("registration_endpoint").textValue()).isEqualTo(idp.issuer() + "/register");
+        assertThat(metadata.get("revocation_endpoint").textValue())
+                .isEqualTo(idp.issuer() + "/revoke")
+                .isEqualTo(idp.revocationEndpoint().orElseThrow().toString());
         assertThat(metadata.get("jwks_uri").textValue()).isEqualTo(idp.jwksUri().toString());
         assertThat(strings(metadata.get("code_challenge_methods_supported"))).containsExactly("S256");
         assertThat(metadata.get("client_id_metadata_document_supported").booleanValue())
@@ -126,6 +133,7 @@ class DemoIdentityProviderTest {
                 .clientIdMetadataDocuments(false)
                 .dynamicRegistration(false)
                 .authorizationResponseIss(false)
+                .revocation(false)
                 .scopes(List.of("files"))
                 .build()
                 .start()) {
@@ -133,6 +141,8 @@ class DemoIdentityProviderTest {
 
             assertThat(metadata.has("code_challenge_methods_supported")).isFalse();
             assertThat(metadata.has("registration_endpoint")).isFalse();
+            assertThat(metadata.has("revocation_endpoint")).isFalse();
+            assertThat(bare.revocationEndpoint()).isEmpty();
             assertThat(metadata.has("authorization_response_iss_parameter_supported"))
                     .isFalse();
             assertThat(metadata.get("client_id_metadata_document_supported").booleanValue())
@@ -444,7 +454,114 @@ class DemoIdentityProviderTest {
         }
     }
 
+    // ---------------------------------------------------------------- revocation
+
+    @Test
+    void whenRefreshTokenRevokedByItsClientThenRefreshIsRefusedWithInvalidGrant() throws Exception {
+        String clientId = publicClient(idp);
+        CodeVerifier verifier = new CodeVerifier();
+        String code = authorize(idp, new Browser(), clientId, verifier, RESOURCE);
+        String refreshToken = redeem(idp, new ClientID(clientId), code, verifier, RESOURCE)
+                .getBodyAsJSONObject()
+                .getAsString("refresh_token");
+
+        HTTPResponse revoked = revoke(new TokenRevocationRequest(
+                idp.revocationEndpoint().orElseThrow(), new ClientID(clientId), new RefreshToken(refreshToken)));
+        HTTPResponse refreshed = send(new TokenRequest.Builder(
+                        idp.tokenEndpoint(),
+                        new ClientID(clientId),
+                        new RefreshTokenGrant(new RefreshToken(refreshToken)))
+                .build());
+
+        assertThat(revoked.getStatusCode()).isEqualTo(200);
+        assertThat(refreshed.getStatusCode()).isEqualTo(400);
+        assertThat(refreshed.getBodyAsJSONObject().getAsString("error")).isEqualTo("invalid_grant");
+        assertThat(idp.revocations())
+                .filteredOn(r -> r.clientId().equals(clientId))
+                .containsExactly(new RevocationRecord(
+                        clientId,
+                        ClientAuthMethod.NONE,
+                        Optional.of("refresh_token"),
+                        RevocationRecord.REFRESH_TOKEN,
+                        200));
+    }
+
+    @Test
+    void whenAccessTokenRevokedThenOnlyItsOwnClientCanAndItIsReportedRevoked() throws Exception {
+        String token = accessToken(idp, RESOURCE);
+        String clientId = SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("client_id");
+        String stranger = publicClient(idp);
+        URI endpoint = idp.revocationEndpoint().orElseThrow();
+
+        HTTPResponse byStranger =
+                revoke(new TokenRevocationRequest(endpoint, new ClientID(stranger), new BearerAccessToken(token)));
+        boolean revokedByStranger = idp.isRevoked(token);
+        HTTPResponse byOwner =
+                revoke(new TokenRevocationRequest(endpoint, new ClientID(clientId), new BearerAccessToken(token)));
+        HTTPResponse unknown = revoke(
+                new TokenRevocationRequest(endpoint, new ClientID(clientId), new BearerAccessToken("not-a-token")));
+
+        assertThat(byStranger.getStatusCode()).isEqualTo(400);
+        assertThat(byStranger.getBodyAsJSONObject().getAsString("error")).isEqualTo("unauthorized_client");
+        assertThat(revokedByStranger).isFalse();
+        assertThat(byOwner.getStatusCode()).isEqualTo(200);
+        assertThat(idp.isRevoked(token)).isTrue();
+        assertThat(unknown.getStatusCode()).isEqualTo(200);
+        assertThat(idp.revocations())
+                .filteredOn(r -> r.clientId().equals(clientId))
+                .extracting(RevocationRecord::tokenKind, RevocationRecord::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(RevocationRecord.ACCESS_TOKEN, 200),
+                        org.assertj.core.groups.Tuple.tuple(RevocationRecord.UNKNOWN, 200));
+    }
+
+    @Test
+    void whenConfidentialClientRevokesThenItAuthenticatesAsAtTheTokenEndpoint() throws Exception {
+        String clientId = "confidential-" + UUID.randomUUID();
+        Secret secret = Secret.of("s3cret-" + UUID.randomUUID());
+        idp.registerClient(
+                Client.confidential(clientId, secret, ClientAuthMethod.CLIENT_SECRET_BASIC, List.of(REDIRECT)));
+        CodeVerifier verifier = new CodeVerifier();
+        String code = authorize(idp, new Browser(), clientId, verifier, RESOURCE);
+        String refreshToken = redeem(
+                        idp, new ClientSecretBasic(new ClientID(clientId), secret(secret)), code, verifier, RESOURCE)
+                .getBodyAsJSONObject()
+                .getAsString("refresh_token");
+        URI endpoint = idp.revocationEndpoint().orElseThrow();
+
+        HTTPResponse wrongSecret = revoke(new TokenRevocationRequest(
+                endpoint,
+                new ClientSecretBasic(new ClientID(clientId), new com.nimbusds.oauth2.sdk.auth.Secret("nope")),
+                new RefreshToken(refreshToken)));
+        HTTPResponse asPublic =
+                revoke(new TokenRevocationRequest(endpoint, new ClientID(clientId), new RefreshToken(refreshToken)));
+        HTTPResponse authenticated = revoke(new TokenRevocationRequest(
+                endpoint,
+                new ClientSecretBasic(new ClientID(clientId), secret(secret)),
+                new RefreshToken(refreshToken)));
+
+        assertThat(wrongSecret.getStatusCode()).isEqualTo(401);
+        assertThat(wrongSecret.getBodyAsJSONObject().getAsString("error")).isEqualTo("invalid_client");
+        assertThat(asPublic.getStatusCode()).isEqualTo(401);
+        assertThat(authenticated.getStatusCode()).isEqualTo(200);
+        assertThat(idp.revocations())
+                .filteredOn(r -> r.clientId().equals(clientId))
+                .extracting(RevocationRecord::authMethod, RevocationRecord::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ClientAuthMethod.CLIENT_SECRET_BASIC, 401),
+                        org.assertj.core.groups.Tuple.tuple(ClientAuthMethod.NONE, 401),
+                        org.assertj.core.groups.Tuple.tuple(ClientAuthMethod.CLIENT_SECRET_BASIC, 200));
+        assertThat(idp.refusals()).noneMatch(line -> line.contains(secret.reveal()) || line.contains(refreshToken));
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static HTTPResponse revoke(TokenRevocationRequest request) throws IOException {
+        HTTPRequest httpRequest = request.toHTTPRequest();
+        httpRequest.setConnectTimeout(TIMEOUT_MILLIS);
+        httpRequest.setReadTimeout(TIMEOUT_MILLIS);
+        return httpRequest.send();
+    }
 
     /** Registers a fresh public client for {@link #REDIRECT} and returns its id. */
     static String publicClient(DemoIdentityProvider idp) {

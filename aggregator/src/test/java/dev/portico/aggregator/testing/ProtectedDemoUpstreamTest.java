@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
 import io.modelcontextprotocol.client.McpClient;
@@ -157,6 +162,30 @@ class ProtectedDemoUpstreamTest {
                             .statusCode())
                     .isEqualTo(200);
         }
+    }
+
+    @Test
+    void whenTheIdentityProviderRevokesATokenThenTheUpstreamRefusesIt() throws Exception {
+        String token = DemoIdentityProviderTest.accessToken(idp, calendar.resource());
+        String other = DemoIdentityProviderTest.accessToken(idp, calendar.resource());
+        String clientId = SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("client_id");
+        assertThat(post(calendar, INITIALIZE, Optional.of(token), Optional.empty())
+                        .statusCode())
+                .isEqualTo(200);
+
+        HTTPRequest revocation = new TokenRevocationRequest(
+                        idp.revocationEndpoint().orElseThrow(), new ClientID(clientId), new BearerAccessToken(token))
+                .toHTTPRequest();
+        revocation.setReadTimeout(30_000);
+        assertThat(revocation.send().getStatusCode()).isEqualTo(200);
+        HttpResponse<String> refused = post(calendar, INITIALIZE, Optional.of(token), Optional.empty());
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("error=\"invalid_token\", error_description=\"the token has been revoked\"");
+        assertThat(post(calendar, INITIALIZE, Optional.of(other), Optional.empty())
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test

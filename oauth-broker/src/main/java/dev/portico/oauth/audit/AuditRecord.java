@@ -9,9 +9,11 @@ import java.util.Optional;
  *
  * @param event what happened
  * @param ok whether it succeeded
- * @param server the upstream's configured name, or {@code "*"} for an event about every upstream
+ * @param server the upstream's configured name, {@code "*"} for an event about every upstream, or {@link #UNKNOWN}
+ *     when not known (a callback whose state matches no sign-in)
  * @param issuer the authorization server's issuer, if known
- * @param owner the session (or principal) concerned, written shortened to its first 8 characters
+ * @param owner the session (or principal) concerned, written shortened to its first 8 characters; {@link #UNKNOWN}
+ *     when not known
  * @param error the authorization server's error code ({@code invalid_grant}, ...) or Portico's own reason code, when
  *     the event failed
  * @param detail a short human explanation, never a token, code or verifier
@@ -24,6 +26,9 @@ public record AuditRecord(
         String owner,
         Optional<String> error,
         Optional<String> detail) {
+
+    /** The {@code server} or {@code owner} of an event that cannot be tied to one, such as a callback with a bad state. */
+    public static final String UNKNOWN = "-";
 
     public AuditRecord {
         Objects.requireNonNull(event, "event");

@@ -14,10 +14,14 @@ import org.slf4j.LoggerFactory;
  * can parse them without a pattern of its own and an operator can route them apart from the rest (a Logback logger
  * with its own appender and {@code additivity="false"}).
  *
- * <p>Fields, always in this order: {@code ts} (ISO-8601 instant), {@code event}, {@code outcome} ({@code ok} or
- * {@code failed}), {@code server}, {@code issuer} (or null), {@code session} (first 8 characters of the session or
- * principal), {@code error} (the authorization server's error code, or null), {@code detail} (or null). Successes are
- * written at INFO, failures at WARN.
+ * <p>Fields, always in this order: {@code ts} (ISO-8601 instant), {@code event} (an {@link AuditEvent} in lower case:
+ * {@code challenge_issued}, {@code callback}, {@code refresh}, {@code step_up}, {@code logout}, {@code revocation},
+ * {@code client_credentials}, {@code token_exchange}), {@code outcome} ({@code ok} or {@code failed}), {@code server}
+ * (the upstream's name, {@code *} for every upstream, {@code -} when unknown), {@code issuer} (or null), {@code
+ * session} (first 8 characters of the session or principal, {@code -} when unknown), {@code error} (on failure the
+ * authorization server's error code or Portico's own, such as {@code unknown_state} or {@code iss_mismatch}; else
+ * null), {@code detail} (or null). Successes are written at INFO, failures at WARN. docs/oauth.md ("Audit log") lists
+ * the error codes.
  *
  * <p>Safe for concurrent use.
  */

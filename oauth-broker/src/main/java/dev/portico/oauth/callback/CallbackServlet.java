@@ -1,6 +1,9 @@
 package dev.portico.oauth.callback;
 
 import dev.portico.config.Secret;
+import dev.portico.oauth.audit.AuditEvent;
+import dev.portico.oauth.audit.AuditRecord;
+import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
@@ -25,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * its code; the {@code iss} parameter, when present or promised by the server's metadata, must name the sign-in's
  * issuer (RFC 9207 §2.4, against mix-up attacks); then the code is exchanged and the tokens stored through {@link
  * SignInCompletion}. Every outcome is a small page (see {@link Pages}) and one log line naming the upstream, the
- * issuer and the shortened owner, never the code or the state.
+ * issuer and the shortened owner, never the code or the state. Every failure decided here is also one {@link
+ * AuditEvent#CALLBACK} audit line with a short error code: the authorization server's {@code error}, or one of
+ * Portico's own ({@code missing_state}, {@code unknown_state}, {@code expired_state}, {@code browser_mismatch},
+ * {@code iss_missing}, {@code iss_mismatch}, {@code missing_code}, {@code internal_error}); the completion records the
+ * code exchange's outcome itself.
  *
  * <p>{@code HEAD} is refused, so that a probe cannot spend the state.
  */
@@ -37,10 +44,12 @@ public final class CallbackServlet extends HttpServlet {
 
     private final transient SignInStore store;
     private final transient SignInCompletion completion;
+    private final transient AuthAudit audit;
 
-    public CallbackServlet(SignInStore store, SignInCompletion completion) {
+    public CallbackServlet(SignInStore store, SignInCompletion completion, AuthAudit audit) {
         this.store = Objects.requireNonNull(store, "store");
         this.completion = Objects.requireNonNull(completion, "completion");
+        this.audit = Objects.requireNonNull(audit, "audit");
     }
 
     @Override
@@ -48,6 +57,7 @@ public final class CallbackServlet extends HttpServlet {
         String state = request.getParameter("state");
         if (state == null || state.isEmpty()) {
             LOG.info("sign-in callback failed: no state parameter");
+            auditUnknownSignIn("missing_state", "the callback has no state parameter");
             Pages.send(
                     response,
                     HttpServletResponse.SC_BAD_REQUEST,
@@ -59,6 +69,7 @@ public final class CallbackServlet extends HttpServlet {
         SignInLookup lookup = store.take(state);
         if (lookup instanceof SignInLookup.Unknown) {
             LOG.info("sign-in callback failed: unknown or already used state");
+            auditUnknownSignIn("unknown_state", "the state is unknown or was already used");
             Pages.send(
                     response,
                     HttpServletResponse.SC_BAD_REQUEST,
@@ -68,7 +79,7 @@ public final class CallbackServlet extends HttpServlet {
         }
         if (lookup instanceof SignInLookup.Expired) {
             PendingSignIn signIn = ((SignInLookup.Expired) lookup).signIn();
-            logFailure(signIn, "expired");
+            fail(signIn, "expired_state", "expired");
             Pages.send(
                     response,
                     HttpServletResponse.SC_GONE,
@@ -89,7 +100,7 @@ public final class CallbackServlet extends HttpServlet {
             throws IOException {
         String upstream = signIn.upstream();
         if (!sameBrowser(signIn, SignInEndpoints.cookieValues(request))) {
-            logFailure(signIn, "finished in another browser than the one that opened the link");
+            fail(signIn, "browser_mismatch", "finished in another browser than the one that opened the link");
             Pages.send(
                     response,
                     HttpServletResponse.SC_FORBIDDEN,
@@ -103,7 +114,7 @@ public final class CallbackServlet extends HttpServlet {
             String description = Optional.ofNullable(request.getParameter("error_description"))
                     .map(d -> " (" + shorten(d) + ")")
                     .orElse("");
-            logFailure(signIn, "authorization server answered error=" + shorten(error));
+            fail(signIn, shorten(error), "authorization server answered error=" + shorten(error));
             Pages.send(
                     response,
                     HttpServletResponse.SC_BAD_REQUEST,
@@ -112,9 +123,10 @@ public final class CallbackServlet extends HttpServlet {
                             + ". Ask your client to sign in again if you want to retry.");
             return;
         }
-        Optional<String> issuerProblem = issuerProblem(signIn, request.getParameter("iss"));
+        String iss = request.getParameter("iss");
+        Optional<String> issuerProblem = issuerProblem(signIn, iss);
         if (issuerProblem.isPresent()) {
-            logFailure(signIn, issuerProblem.get());
+            fail(signIn, iss == null ? "iss_missing" : "iss_mismatch", issuerProblem.get());
             Pages.send(
                     response,
                     HttpServletResponse.SC_BAD_REQUEST,
@@ -125,7 +137,7 @@ public final class CallbackServlet extends HttpServlet {
         }
         String code = request.getParameter("code");
         if (code == null || code.isEmpty()) {
-            logFailure(signIn, "no code parameter");
+            fail(signIn, "missing_code", "no code parameter");
             Pages.send(
                     response,
                     HttpServletResponse.SC_BAD_REQUEST,
@@ -146,6 +158,13 @@ public final class CallbackServlet extends HttpServlet {
                             + ". Ask your client to sign in again.");
             return;
         } catch (RuntimeException e) {
+            audit.record(AuditRecord.failed(
+                    AuditEvent.CALLBACK,
+                    upstream,
+                    signIn.issuer(),
+                    signIn.owner(),
+                    "internal_error",
+                    "unexpected error on Portico's side"));
             LOG.warn(
                     "sign-in callback failed upstream={} issuer={} owner={}: unexpected error",
                     upstream,
@@ -204,6 +223,19 @@ public final class CallbackServlet extends HttpServlet {
             default:
                 return "the authorization server's token endpoint gave an unusable answer";
         }
+    }
+
+    /** Logs and audits a failure of a known sign-in; {@code reason} must hold no state, code or token. */
+    private void fail(PendingSignIn signIn, String errorCode, String reason) {
+        logFailure(signIn, reason);
+        audit.record(AuditRecord.failed(
+                AuditEvent.CALLBACK, signIn.upstream(), signIn.issuer(), signIn.owner(), errorCode, reason));
+    }
+
+    /** A failure before any sign-in was found: neither server nor session is known. */
+    private void auditUnknownSignIn(String errorCode, String reason) {
+        audit.record(AuditRecord.failed(
+                AuditEvent.CALLBACK, AuditRecord.UNKNOWN, null, AuditRecord.UNKNOWN, errorCode, reason));
     }
 
     private static void logFailure(PendingSignIn signIn, String reason) {

@@ -4,13 +4,13 @@ package dev.portico.oauth.client;
  * Text an authorization server sent (an {@code error_description}, a parse failure about its response), made fit for
  * an exception message shown to users: one line, printable, bounded.
  */
-final class ServerText {
+public final class ServerText {
 
     private static final int MAX_LENGTH = 200;
 
     private ServerText() {}
 
-    static String forMessage(String text) {
+    public static String forMessage(String text) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LENGTH + 1));
         for (int i = 0; i < text.length() && out.length() < MAX_LENGTH; i++) {
             char c = text.charAt(i);

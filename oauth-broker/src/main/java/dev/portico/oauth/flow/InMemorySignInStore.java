@@ -116,6 +116,18 @@ public final class InMemorySignInStore implements SignInStore {
         }
     }
 
+    @Override
+    public synchronized void forget(String owner, String upstream) {
+        Iterator<PendingSignIn> it = byState.values().iterator();
+        while (it.hasNext()) {
+            PendingSignIn signIn = it.next();
+            if (signIn.owner().equals(owner) && signIn.upstream().equals(upstream)) {
+                stateByStartId.remove(signIn.startId());
+                it.remove();
+            }
+        }
+    }
+
     /** How many sign-ins are held, expired ones included; for tests and metrics. */
     public synchronized int size() {
         return byState.size();

@@ -34,4 +34,7 @@ public interface SignInStore {
 
     /** Drops every sign-in of {@code owner}: its session ended, so a late callback finds nothing. */
     void forget(String owner);
+
+    /** Drops the sign-ins {@code owner} started for {@code upstream}: the owner signed out of it. */
+    void forget(String owner, String upstream);
 }

@@ -63,8 +63,18 @@ public final class SignInTargets {
                 ScopeChoice.choose(auth.scopes(), challenged, supported),
                 Set.copyOf(ScopeChoice.choose(auth.scopes(), challenged, List.of())),
                 authorizationEndpoint,
-                new TokenEndpoint(issuer, tokenEndpoint, client),
+                new TokenEndpoint(issuer, tokenEndpoint, client, revocationEndpoint(server)),
                 server.supportsAuthorizationResponseIssuerParam());
+    }
+
+    /** The {@code revocation_endpoint}, if the server names an http(s) one; an unusable one is as good as none. */
+    private static Optional<URI> revocationEndpoint(AuthorizationServerMetadata server) {
+        URI endpoint = server.getRevocationEndpointURI();
+        if (endpoint == null || !endpoint.isAbsolute() || endpoint.getHost() == null) {
+            return Optional.empty();
+        }
+        String scheme = endpoint.getScheme().toLowerCase(Locale.ROOT);
+        return scheme.equals("https") || scheme.equals("http") ? Optional.of(endpoint) : Optional.empty();
     }
 
     /**

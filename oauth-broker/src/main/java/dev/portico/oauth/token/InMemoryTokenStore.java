@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,6 +58,22 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
+    public Set<String> issuers(String owner) {
+        OwnerTokens sets = owners.get(owner);
+        return sets == null ? Set.of() : sets.issuers();
+    }
+
+    @Override
+    public List<TokenSet> removeIssuer(String owner, String issuer) {
+        List<TokenSet> removed = new ArrayList<>();
+        owners.computeIfPresent(owner, (o, sets) -> {
+            removed.addAll(sets.removeIssuer(issuer));
+            return sets.isEmpty() ? null : sets;
+        });
+        return List.copyOf(removed);
+    }
+
+    @Override
     public void forget(String owner) {
         owners.remove(owner);
     }
@@ -99,6 +116,23 @@ public final class InMemoryTokenStore implements TokenStore {
             }
             Collections.reverse(found);
             return List.copyOf(found);
+        }
+
+        synchronized Set<String> issuers() {
+            Set<String> issuers = new TreeSet<>();
+            sets.values().forEach(tokens -> issuers.add(tokens.issuer()));
+            return Collections.unmodifiableSet(issuers);
+        }
+
+        /** Removes and returns the sets of {@code issuer}, oldest first. */
+        synchronized List<TokenSet> removeIssuer(String issuer) {
+            List<TokenSet> removed = new ArrayList<>();
+            sets.values().removeIf(tokens -> tokens.issuer().equals(issuer) && removed.add(tokens));
+            return removed;
+        }
+
+        synchronized boolean isEmpty() {
+            return sets.isEmpty();
         }
 
         /** Removes the set if it is still the one held; answers whether nothing is left. */

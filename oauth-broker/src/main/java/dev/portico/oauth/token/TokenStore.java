@@ -26,6 +26,12 @@ public interface TokenStore {
      */
     void remove(String owner, TokenSet tokens);
 
+    /** The issuers {@code owner} holds token sets from. */
+    Set<String> issuers(String owner);
+
+    /** Drops the owner's token sets from {@code issuer} and returns them (to revoke them): the owner signed out. */
+    List<TokenSet> removeIssuer(String owner, String issuer);
+
     /** Drops everything held for {@code owner}: its session ended. */
     void forget(String owner);
 }

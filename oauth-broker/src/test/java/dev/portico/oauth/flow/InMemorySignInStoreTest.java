@@ -138,6 +138,34 @@ class InMemorySignInStoreTest {
     }
 
     @Test
+    void whenOwnerSignsOutOfOneUpstreamThenOnlyThoseSignInsGone() {
+        SignInTarget files = SignInFixtures.target(List.of("files.read"), true);
+        SignInTarget mail = new SignInTarget(
+                "mail",
+                files.resource(),
+                true,
+                files.scopes(),
+                files.requiredScopes(),
+                files.authorizationEndpoint(),
+                files.tokenEndpoint(),
+                false);
+        PendingSignIn filesOfMine = SignInFixtures.signIn("session-1", clock.instant());
+        PendingSignIn mailOfMine = PendingSignIn.start(
+                "session-1", mail, SignInFixtures.REDIRECT_URI, clock.instant(), Duration.ofMinutes(10));
+        PendingSignIn filesOfTheirs = SignInFixtures.signIn("session-2", clock.instant());
+        store.put(filesOfMine);
+        store.put(mailOfMine);
+        store.put(filesOfTheirs);
+
+        store.forget("session-1", "files");
+
+        assertThat(store.findByStartId(filesOfMine.startId())).isInstanceOf(SignInLookup.Unknown.class);
+        assertThat(store.take(filesOfMine.state().reveal())).isInstanceOf(SignInLookup.Unknown.class);
+        assertThat(store.take(mailOfMine.state().reveal())).isInstanceOf(SignInLookup.Found.class);
+        assertThat(store.take(filesOfTheirs.state().reveal())).isInstanceOf(SignInLookup.Found.class);
+    }
+
+    @Test
     void whenSixteenThreadsTakeOneStateThenExactlyOneFindsIt() throws Exception {
         executor = Executors.newFixedThreadPool(16);
         for (int round = 0; round < 50; round++) {

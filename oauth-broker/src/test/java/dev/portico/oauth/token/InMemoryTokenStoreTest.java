@@ -6,6 +6,7 @@ import static dev.portico.oauth.token.TokenFixtures.MAIL;
 import static dev.portico.oauth.token.TokenFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portico.config.Secret;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,34 @@ class InMemoryTokenStoreTest {
         store.put("session-1", mail);
 
         assertThat(store.find("session-1", ISSUER, Set.of("read"))).containsExactly(mail, files);
+    }
+
+    @Test
+    void whenIssuerRemovedThenItsSetsReturnedAndOthersKept() {
+        TokenSet files = tokens("files", Set.of("read"), Optional.of(FILES));
+        TokenSet mail = tokens("mail", Set.of("read"), Optional.of(MAIL));
+        TokenSet elsewhere = new TokenSet(
+                Secret.of("other"),
+                Optional.empty(),
+                Optional.empty(),
+                Set.of(),
+                "https://other.example.com",
+                Optional.empty(),
+                "portico-test");
+        store.put("session-1", files);
+        store.put("session-1", mail);
+        store.put("session-1", elsewhere);
+        store.put("session-2", files);
+
+        assertThat(store.issuers("session-1")).containsExactly(ISSUER, "https://other.example.com");
+        assertThat(store.removeIssuer("session-1", ISSUER)).containsExactly(files, mail);
+
+        assertThat(store.issuers("session-1")).containsExactly("https://other.example.com");
+        assertThat(store.find("session-1", ISSUER, Set.of())).isEmpty();
+        assertThat(store.find("session-2", ISSUER, Set.of())).containsExactly(files);
+        assertThat(store.removeIssuer("session-1", "https://other.example.com")).containsExactly(elsewhere);
+        assertThat(store.ownerCount()).isEqualTo(1);
+        assertThat(store.removeIssuer("session-3", ISSUER)).isEmpty();
     }
 
     @Test
