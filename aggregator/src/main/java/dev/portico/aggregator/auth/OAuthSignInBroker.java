@@ -49,6 +49,14 @@ public final class OAuthSignInBroker implements SignInBroker {
     }
 
     @Override
+    public Mono<SignOut> signOut(String owner, Optional<String> upstream) {
+        // Revocation requests are blocking network calls.
+        return Mono.fromCallable(() -> broker.signOut(owner, upstream))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(result -> new SignOut(result.issuers(), result.upstreams(), result.problems()));
+    }
+
+    @Override
     public void forget(String owner) {
         broker.forget(owner);
     }

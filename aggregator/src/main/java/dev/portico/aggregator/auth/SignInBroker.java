@@ -26,6 +26,13 @@ public interface SignInBroker {
     /** Registers who to tell, with the owner and the upstream's name, when an owner finished a sign-in. */
     void onSignedIn(BiConsumer<String, String> listener);
 
+    /**
+     * Signs the owner out of the issuer of {@code upstream}, or of every issuer when empty: its tokens are dropped
+     * and revoked where the authorization server allows. Fails with {@link IllegalArgumentException} for an unknown
+     * upstream.
+     */
+    Mono<SignOut> signOut(String owner, Optional<String> upstream);
+
     /** The owner is gone (its session closed): forget its tokens and pending sign-ins. */
     void forget(String owner);
 
@@ -44,6 +51,11 @@ public interface SignInBroker {
 
             @Override
             public void onSignedIn(BiConsumer<String, String> listener) {}
+
+            @Override
+            public Mono<SignOut> signOut(String owner, Optional<String> upstream) {
+                return Mono.just(SignOut.NOTHING);
+            }
 
             @Override
             public void forget(String owner) {}

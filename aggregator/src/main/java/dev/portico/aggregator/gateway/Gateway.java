@@ -256,6 +256,9 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             if (PorticoTools.AUTH_STATUS_TOOL.equals(request.name())) {
                 return Mono.just(PorticoTools.statusResult(session));
             }
+            if (PorticoTools.LOGOUT_TOOL.equals(request.name())) {
+                return signOut(session, request.arguments());
+            }
             Optional<SessionUpstream> signInTarget = PorticoTools.authenticateTarget(session, request.name());
             if (signInTarget.isPresent()) {
                 return authenticate(session, signInTarget.get());
@@ -289,6 +292,20 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                         .doFinally(signal -> session.end(call));
             });
         });
+    }
+
+    private Mono<McpSchema.CallToolResult> signOut(GatewaySession session, Map<String, Object> arguments) {
+        Optional<String> server;
+        try {
+            server = PorticoTools.logoutTarget(arguments);
+        } catch (IllegalArgumentException e) {
+            return Mono.just(toolError("Cannot sign out: " + e.getMessage() + "."));
+        }
+        return session.signOut(server)
+                .map(result -> PorticoTools.signedOut(server, result))
+                .onErrorResume(
+                        IllegalArgumentException.class,
+                        e -> Mono.just(toolError("Cannot sign out: " + e.getMessage() + ".")));
     }
 
     private Mono<McpSchema.CallToolResult> authenticate(GatewaySession session, SessionUpstream upstream) {

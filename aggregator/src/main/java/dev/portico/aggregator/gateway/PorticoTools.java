@@ -1,5 +1,6 @@
 package dev.portico.aggregator.gateway;
 
+import dev.portico.aggregator.auth.SignOut;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.session.SessionUpstream;
 import dev.portico.config.UpstreamConfig;
@@ -22,6 +23,8 @@ public final class PorticoTools {
 
     public static final String AUTH_STATUS_TOOL = "portico__auth_status";
     public static final String AUTH_STATUS_RESOURCE = "portico://auth/status";
+    public static final String LOGOUT_TOOL = "portico__logout";
+    static final String ALL_SERVERS = "all";
     static final String AUTHENTICATE = "authenticate";
 
     private static final Map<String, Object> NO_ARGUMENTS = Map.of("type", "object", "properties", Map.of());
@@ -43,6 +46,7 @@ public final class PorticoTools {
                         + "or is unavailable and why.")
                 .annotations(new McpSchema.ToolAnnotations(null, true, false, true, false, null))
                 .build());
+        tools.add(logoutTool(upstreams));
         for (SessionUpstream upstream : upstreams) {
             if (upstream.state() == SessionUpstream.State.AUTH_REQUIRED) {
                 tools.add(McpSchema.Tool.builder(authenticateTool(upstream.config()), NO_ARGUMENTS)
@@ -53,6 +57,63 @@ public final class PorticoTools {
             }
         }
         return tools;
+    }
+
+    private static McpSchema.Tool logoutTool(List<SessionUpstream> upstreams) {
+        List<String> choices = new ArrayList<>();
+        upstreams.forEach(u -> choices.add(u.name()));
+        choices.add(ALL_SERVERS);
+        Map<String, Object> server = Map.of(
+                "type",
+                "string",
+                "enum",
+                choices,
+                "description",
+                "The server whose sign-in to end (every server of the same sign-in service is signed"
+                        + " out with it), or \"all\".");
+        Map<String, Object> input =
+                Map.of("type", "object", "properties", Map.of("server", server), "required", List.of("server"));
+        return McpSchema.Tool.builder(LOGOUT_TOOL, input)
+                .title("Sign out")
+                .description("Signs this session out of a server behind Portico, or of all of them: the tokens are"
+                        + " forgotten and revoked, and the server asks for a new sign-in before its next call.")
+                .annotations(new McpSchema.ToolAnnotations(null, false, true, true, false, null))
+                .build();
+    }
+
+    /** The {@code server} argument of the sign-out tool: empty for every server. */
+    static Optional<String> logoutTarget(Map<String, Object> arguments) {
+        Object server = arguments == null ? null : arguments.get("server");
+        if (!(server instanceof String) || ((String) server).isBlank()) {
+            throw new IllegalArgumentException("give the server to sign out of, or \"all\"");
+        }
+        return ALL_SERVERS.equals(server) ? Optional.empty() : Optional.of((String) server);
+    }
+
+    static McpSchema.CallToolResult signedOut(Optional<String> server, SignOut result) {
+        String what = server.map(name -> "'" + name + "'").orElse("every server");
+        StringBuilder text = new StringBuilder();
+        if (result.issuers().isEmpty()) {
+            text.append("This session held no sign-in for ").append(what).append('.');
+        } else {
+            text.append("Signed out of ")
+                    .append(String.join(", ", result.issuers()))
+                    .append('.');
+            if (!result.upstreams().isEmpty()) {
+                text.append(" Sign in again to use ")
+                        .append(String.join(", ", result.upstreams()))
+                        .append('.');
+            }
+        }
+        result.problems().forEach(problem -> text.append(' ').append(problem));
+        Map<String, Object> structured = new LinkedHashMap<>();
+        structured.put("issuers", result.issuers());
+        structured.put("servers", result.upstreams());
+        structured.put("problems", result.problems());
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(text.toString())
+                .structuredContent(structured)
+                .build();
     }
 
     static List<McpSchema.Resource> resources() {

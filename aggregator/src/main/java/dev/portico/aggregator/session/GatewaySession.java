@@ -2,6 +2,7 @@ package dev.portico.aggregator.session;
 
 import dev.portico.aggregator.auth.SignInBroker;
 import dev.portico.aggregator.auth.SignInStep;
+import dev.portico.aggregator.auth.SignOut;
 import dev.portico.aggregator.catalog.MergedCatalog;
 import dev.portico.aggregator.catalog.UpstreamCatalog;
 import dev.portico.config.UpstreamConfig;
@@ -15,9 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
@@ -350,6 +353,36 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
                         .onErrorResume(e -> Mono.empty())
                         .doFinally(signal -> completeElicitation(u.name()))
                         .subscribe());
+    }
+
+    /**
+     * Signs this session out of the issuer of {@code upstream} (of every issuer when empty), then reconnects each
+     * upstream that relied on it, so that its tools follow what it allows without the token and the client is told.
+     *
+     * @throws IllegalArgumentException (in the Mono) when {@code upstream} is not one of this session's
+     */
+    public Mono<SignOut> signOut(Optional<String> upstream) {
+        if (upstream.isPresent() && !upstreams.containsKey(upstream.get())) {
+            return Mono.error(new IllegalArgumentException("there is no server named '" + upstream.get()
+                    + "'; use one of " + String.join(", ", upstreams.keySet()) + ", or all"));
+        }
+        return signIn.signOut(downstream.id(), upstream).flatMap(result -> {
+            Set<String> affected = new LinkedHashSet<>(result.upstreams());
+            if (!result.issuers().isEmpty()) {
+                upstream.ifPresent(affected::add);
+            }
+            log.info(
+                    "Session {}: signed out of {} issuer(s); reconnecting {}",
+                    downstream.logId(),
+                    result.issuers().size(),
+                    affected);
+            return Flux.fromIterable(affected)
+                    .mapNotNull(upstreams::get)
+                    .filter(u -> u.state() != SessionUpstream.State.IDLE)
+                    .doOnNext(signIns::signedOut)
+                    .flatMap(u -> u.restart().onErrorResume(e -> Mono.empty()))
+                    .then(Mono.just(result));
+        });
     }
 
     /**

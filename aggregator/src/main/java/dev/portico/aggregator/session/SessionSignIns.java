@@ -85,6 +85,11 @@ final class SessionSignIns {
         });
     }
 
+    /** The session signed out of the upstream's issuer: a pending link belongs to the old sign-in. */
+    void signedOut(SessionUpstream upstream) {
+        pending.remove(upstream.name());
+    }
+
     /** The pending challenge's state, for the status tool, without starting anything. */
     Optional<Mono<SignInStep>> peek(String upstreamName) {
         return Optional.ofNullable(pending.get(upstreamName)).map(Pending::step);

@@ -202,6 +202,37 @@ public final class SessionUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the connection and connects again at once with whatever credentials the session holds now: after a
+     * sign-out, so that the upstream session that knew the user ends and the tools shown follow what the upstream
+     * allows without the token. Completes when the new attempt is decided; does nothing when CLOSED.
+     */
+    public Mono<Void> restart() {
+        UpstreamConnection dropped;
+        Mono<Void> next;
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return Mono.empty();
+            }
+            if (retry != null) {
+                retry.dispose();
+            }
+            disposeWatchers();
+            dropped = connection;
+            connection = null;
+            attempt = 0;
+            startConnecting();
+            next = connecting;
+        }
+        if (dropped != null) {
+            Mono.fromRunnable(dropped::close)
+                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                    .subscribe();
+        }
+        listener.upstreamChanged(this);
+        return next;
+    }
+
     // Called with the lock held.
     private void startConnecting() {
         long myEpoch = ++epoch;
