@@ -75,6 +75,22 @@ class CallbackCheckEndToEndTest {
     }
 
     @Test
+    void afterARefusedCallbackTheNextCallOffersANewLinkThatWorks() throws Exception {
+        start(true);
+        Browser browser = new Browser();
+        URI spentLink = authUrl(session.call("calendar__whoami"));
+        URI callback = browser.openUntil(spentLink, url -> url.getPath().equals(CALLBACK_PATH))
+                .stoppedAt();
+        assertThat(browser.open(withIss(callback, FOREIGN_ISSUER)).status()).isEqualTo(400);
+
+        URI newLink = authUrl(session.call("calendar__whoami"));
+
+        assertThat(newLink).isNotEqualTo(spentLink);
+        assertThat(new Browser().open(newLink).status()).isEqualTo(200);
+        awaitSignedIn();
+    }
+
+    @Test
     void whenTheIssIsTamperedThenRefusedNoTokenAndTheStateIsSpent() throws Exception {
         start(true);
         Browser browser = new Browser();

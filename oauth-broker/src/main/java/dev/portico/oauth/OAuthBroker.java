@@ -6,6 +6,7 @@ import dev.portico.oauth.audit.AuditEvent;
 import dev.portico.oauth.audit.AuditRecord;
 import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.callback.CallbackServlet;
+import dev.portico.oauth.callback.SignInCompletion;
 import dev.portico.oauth.callback.SignInEndpoints;
 import dev.portico.oauth.callback.StartServlet;
 import dev.portico.oauth.challenge.BearerChallenge;
@@ -78,6 +79,7 @@ public final class OAuthBroker implements AutoCloseable {
 
     private final HandedOutTokens handedOut = new HandedOutTokens();
     private final List<Consumer<SignedIn>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<SignInFailed>> failureListeners = new CopyOnWriteArrayList<>();
     private final StartServlet startServlet;
     private final CallbackServlet callbackServlet;
     private final Supplier<URI> publicBaseUrl;
@@ -107,7 +109,20 @@ public final class OAuthBroker implements AutoCloseable {
                 (owner, subject) -> onUnauthorized(owner, subject, 401, List.of()));
         this.signOut = new SignOut(tokens, signIns, handedOut, targets, new TokenRevoker(http.nimbusSender()), audit);
         this.startServlet = new StartServlet(signIns, endpoints, clock);
-        this.callbackServlet = new CallbackServlet(signIns, this::complete, audit);
+        this.callbackServlet = new CallbackServlet(
+                signIns,
+                new SignInCompletion() {
+                    @Override
+                    public void complete(PendingSignIn signIn, Secret code) throws TokenRequestException {
+                        OAuthBroker.this.complete(signIn, code);
+                    }
+
+                    @Override
+                    public void failed(PendingSignIn signIn) {
+                        tell(failureListeners, new SignInFailed(signIn.owner(), signIn.upstream(), signIn.flowId()));
+                    }
+                },
+                audit);
     }
 
     /** A broker with the given settings; starts its outbound HTTP client. */
@@ -230,6 +245,11 @@ public final class OAuthBroker implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Calls {@code listener} after each callback that ended a sign-in without tokens, on the callback's thread. */
+    public void addFailureListener(Consumer<SignInFailed> listener) {
+        failureListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /**
      * The owner is gone (its session closed): its pending sign-ins can no longer be finished and its tokens are
      * dropped. A callback already past the state check when this runs may still store its token.
@@ -307,8 +327,12 @@ public final class OAuthBroker implements AutoCloseable {
         audit.record(AuditRecord.ok(AuditEvent.CALLBACK, target.upstream(), target.issuer(), signIn.owner()));
         // The sign-in may have started on another replica; this one now knows the upstream's issuer too.
         targets.putIfAbsent(target.upstream(), target);
-        SignedIn event = new SignedIn(signIn.owner(), target.upstream(), target.issuer(), signIn.flowId());
-        for (Consumer<SignedIn> listener : listeners) {
+        tell(listeners, new SignedIn(signIn.owner(), target.upstream(), target.issuer(), signIn.flowId()));
+    }
+
+    /** One listener's failure must not keep the others from hearing of the event. */
+    private static <E> void tell(List<Consumer<E>> listeners, E event) {
+        for (Consumer<E> listener : listeners) {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {

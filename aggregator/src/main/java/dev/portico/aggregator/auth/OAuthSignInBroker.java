@@ -49,6 +49,11 @@ public final class OAuthSignInBroker implements SignInBroker {
     }
 
     @Override
+    public void onSignInFailed(BiConsumer<String, String> listener) {
+        broker.addFailureListener(failed -> listener.accept(failed.owner(), failed.upstream()));
+    }
+
+    @Override
     public Mono<SignOut> signOut(String owner, Optional<String> upstream) {
         // Revocation requests are blocking network calls.
         return Mono.fromCallable(() -> broker.signOut(owner, upstream))

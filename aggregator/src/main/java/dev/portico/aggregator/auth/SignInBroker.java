@@ -27,6 +27,12 @@ public interface SignInBroker {
     void onSignedIn(BiConsumer<String, String> listener);
 
     /**
+     * Registers who to tell, with the owner and the upstream's name, when a sign-in ended without tokens: its link is
+     * spent, and the next call must offer a new one.
+     */
+    void onSignInFailed(BiConsumer<String, String> listener);
+
+    /**
      * Signs the owner out of the issuer of {@code upstream}, or of every issuer when empty: its tokens are dropped
      * and revoked where the authorization server allows. Fails with {@link IllegalArgumentException} for an unknown
      * upstream.
@@ -51,6 +57,9 @@ public interface SignInBroker {
 
             @Override
             public void onSignedIn(BiConsumer<String, String> listener) {}
+
+            @Override
+            public void onSignInFailed(BiConsumer<String, String> listener) {}
 
             @Override
             public Mono<SignOut> signOut(String owner, Optional<String> upstream) {

@@ -81,6 +81,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                 session.signedIn();
             }
         });
+        signIn.onSignInFailed((owner, upstream) -> {
+            GatewaySession session = sessions.get(owner);
+            if (session != null) {
+                session.signInFailed(upstream);
+            }
+        });
         this.serverInfo = serverInfo;
         this.connector = new UpstreamConnector(serverInfo);
         this.requestHandlers = Map.copyOf(buildRequestHandlers());

@@ -379,10 +379,22 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             return Flux.fromIterable(affected)
                     .mapNotNull(upstreams::get)
                     .filter(u -> u.state() != SessionUpstream.State.IDLE)
-                    .doOnNext(signIns::signedOut)
+                    .doOnNext(signIns::forgetPending)
                     .flatMap(u -> u.restart().onErrorResume(e -> Mono.empty()))
                     .then(Mono.just(result));
         });
+    }
+
+    /**
+     * A sign-in this session started for {@code upstream} ended without tokens: forget its spent link so the next
+     * call offers a new one, and let a client waiting on a URL elicitation retry (and get that new link).
+     */
+    public void signInFailed(String upstream) {
+        SessionUpstream target = upstreams.get(upstream);
+        if (target != null) {
+            signIns.forgetPending(target);
+        }
+        completeElicitation(upstream);
     }
 
     /**

@@ -85,8 +85,11 @@ final class SessionSignIns {
         });
     }
 
-    /** The session signed out of the upstream's issuer: a pending link belongs to the old sign-in. */
-    void signedOut(SessionUpstream upstream) {
+    /**
+     * The pending link is of no more use: the sign-in behind it failed, or the session signed out of the
+     * upstream's issuer. The next refusal starts a new one.
+     */
+    void forgetPending(SessionUpstream upstream) {
         pending.remove(upstream.name());
     }
 

@@ -149,6 +149,7 @@ public final class CallbackServlet extends HttpServlet {
         try {
             completion.complete(signIn, Secret.of(code));
         } catch (TokenRequestException e) {
+            completion.failed(signIn);
             logFailure(signIn, "code exchange failed: " + e.getMessage());
             Pages.send(
                     response,
@@ -158,6 +159,7 @@ public final class CallbackServlet extends HttpServlet {
                             + ". Ask your client to sign in again.");
             return;
         } catch (RuntimeException e) {
+            completion.failed(signIn);
             audit.record(AuditRecord.failed(
                     AuditEvent.CALLBACK,
                     upstream,
@@ -227,6 +229,7 @@ public final class CallbackServlet extends HttpServlet {
 
     /** Logs and audits a failure of a known sign-in; {@code reason} must hold no state, code or token. */
     private void fail(PendingSignIn signIn, String errorCode, String reason) {
+        completion.failed(signIn);
         logFailure(signIn, reason);
         audit.record(AuditRecord.failed(
                 AuditEvent.CALLBACK, signIn.upstream(), signIn.issuer(), signIn.owner(), errorCode, reason));

@@ -18,4 +18,10 @@ public interface SignInCompletion {
      * @throws TokenRequestException if the token endpoint gave no tokens
      */
     void complete(PendingSignIn signIn, Secret code) throws TokenRequestException;
+
+    /**
+     * {@code signIn} ended at the callback without tokens: refused, expired, or failed at the token endpoint. Its
+     * state is spent, so its link can only show an error from now on.
+     */
+    default void failed(PendingSignIn signIn) {}
 }
