@@ -17,6 +17,8 @@ final class HandedOutTokens {
     private record Key(String owner, String upstream) {}
 
     private final ConcurrentHashMap<Key, String> hashes = new ConcurrentHashMap<>();
+    /** The token each forced refresh produced: if an upstream refuses that one too, refreshing again would loop. */
+    private final ConcurrentHashMap<Key, String> forcedRefreshes = new ConcurrentHashMap<>();
 
     /** Notes that {@code token} went out for {@code owner} and {@code upstream}. */
     void record(String owner, String upstream, Secret token) {
@@ -33,7 +35,23 @@ final class HandedOutTokens {
         return !hash.equals(previous);
     }
 
+    /**
+     * Notes that {@code renewed} came from a refresh forced by the refusal of the token given out last, and is given
+     * out now.
+     */
+    void recordForcedRefresh(String owner, String upstream, Secret renewed) {
+        String hash = OpaqueValues.sha256(renewed.reveal());
+        hashes.put(new Key(owner, upstream), hash);
+        forcedRefreshes.put(new Key(owner, upstream), hash);
+    }
+
+    /** Whether {@code token} is what the last forced refresh for this owner and upstream produced. */
+    boolean cameFromForcedRefresh(String owner, String upstream, Secret token) {
+        return OpaqueValues.sha256(token.reveal()).equals(forcedRefreshes.get(new Key(owner, upstream)));
+    }
+
     void forget(String owner) {
         hashes.keySet().removeIf(key -> key.owner().equals(owner));
+        forcedRefreshes.keySet().removeIf(key -> key.owner().equals(owner));
     }
 }

@@ -1,0 +1,100 @@
+package dev.portico.oauth;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The step-up sign-ins (RFC 6750 §3.1 {@code insufficient_scope}) of each owner and upstream, so that an upstream that
+ * keeps asking for a scope the authorization server never grants cannot send the user through sign-in forever.
+ *
+ * <p>Per owner and upstream it keeps the scopes the upstream asked for, the step-up sign-in in progress, and how many
+ * step-up sign-ins completed. The count starts over once the upstream accepts a call made with a token that has every
+ * scope asked for ({@link #accepted}): the step-up worked. Safe for concurrent use; emptied per owner by
+ * {@link #forget}.
+ */
+final class StepUps {
+
+    private record Key(String owner, String upstream) {}
+
+    private static final class State {
+        final Set<String> wanted = new LinkedHashSet<>();
+        int completedSignIns;
+        Optional<String> pendingFlow = Optional.empty();
+        boolean lastTokenCovered;
+    }
+
+    private final ConcurrentHashMap<Key, State> states = new ConcurrentHashMap<>();
+
+    /**
+     * Notes that {@code upstream} asked {@code owner} for {@code scopes}; answers every scope it asked for since the
+     * count last started over, and how many step-up sign-ins completed since.
+     */
+    Demand challenged(String owner, String upstream, Set<String> scopes) {
+        State state = states.computeIfAbsent(new Key(owner, upstream), k -> new State());
+        synchronized (state) {
+            state.wanted.addAll(scopes);
+            state.lastTokenCovered = false;
+            return new Demand(Collections.unmodifiableSet(new LinkedHashSet<>(state.wanted)), state.completedSignIns);
+        }
+    }
+
+    /** A step-up sign-in started for {@code owner} and {@code upstream}; it replaces any earlier one not finished. */
+    void started(String owner, String upstream, String flowId) {
+        State state = states.computeIfAbsent(new Key(owner, upstream), k -> new State());
+        synchronized (state) {
+            state.pendingFlow = Optional.of(flowId);
+        }
+    }
+
+    /** A sign-in finished; counts it if it was the step-up in progress. */
+    void completed(String owner, String upstream, String flowId) {
+        State state = states.get(new Key(owner, upstream));
+        if (state == null) {
+            return;
+        }
+        synchronized (state) {
+            if (state.pendingFlow.filter(flowId::equals).isPresent()) {
+                state.pendingFlow = Optional.empty();
+                state.completedSignIns++;
+            }
+        }
+    }
+
+    /** A token with {@code scopes} went out to the upstream for the owner. */
+    void handedOut(String owner, String upstream, Set<String> scopes) {
+        State state = states.get(new Key(owner, upstream));
+        if (state == null) {
+            return;
+        }
+        synchronized (state) {
+            state.lastTokenCovered = scopes.containsAll(state.wanted);
+        }
+    }
+
+    /** The upstream took a call; if the token sent had every scope asked for, the step-up is over. */
+    void accepted(String owner, String upstream) {
+        Key key = new Key(owner, upstream);
+        State state = states.get(key);
+        if (state == null) {
+            return;
+        }
+        synchronized (state) {
+            if (state.lastTokenCovered && state.pendingFlow.isEmpty()) {
+                states.remove(key, state);
+            }
+        }
+    }
+
+    void forget(String owner) {
+        states.keySet().removeIf(key -> key.owner().equals(owner));
+    }
+
+    /**
+     * @param scopes every scope the upstream asked for since the count started
+     * @param completedSignIns the step-up sign-ins completed since, which did not satisfy the upstream
+     */
+    record Demand(Set<String> scopes, int completedSignIns) {}
+}
