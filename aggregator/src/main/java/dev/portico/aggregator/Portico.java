@@ -11,6 +11,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -53,9 +54,14 @@ public final class Portico implements AutoCloseable {
      * Client ID Metadata Document, health.
      */
     public static Portico startHttp(PorticoConfig config) throws Exception {
+        return startHttp(config, Clock.systemUTC());
+    }
+
+    /** {@link #startHttp(PorticoConfig)} with the clock sign-ins and tokens expire by; tests move it. */
+    public static Portico startHttp(PorticoConfig config, Clock clock) throws Exception {
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
-        SignInWiring signIn = new SignInWiring(config, publicBaseUrl);
+        SignInWiring signIn = new SignInWiring(config, publicBaseUrl, clock);
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         HealthServlet health = new HealthServlet(ready::get);

@@ -8,6 +8,7 @@ import dev.portico.config.PorticoConfig;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ final class SignInWorld implements AutoCloseable {
     final DemoIdentityProvider idp;
     final List<ProtectedDemoUpstream> upstreams = new ArrayList<>();
     Portico portico;
+    private Clock porticoClock = Clock.systemUTC();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     SignInWorld(Consumer<DemoIdentityProvider.Builder> idpOptions) {
@@ -72,7 +74,7 @@ final class SignInWorld implements AutoCloseable {
             }
         }
         PorticoConfig config = new ConfigLoader(name -> null).parse(yaml.toString(), "sign-in test");
-        portico = Portico.startHttp(config);
+        portico = Portico.startHttp(config, porticoClock);
         closeables.add(portico);
         return portico;
     }
@@ -126,5 +128,11 @@ final class SignInWorld implements AutoCloseable {
     /** Signs in the way a user would: open the link in a browser, which follows the redirects to the callback. */
     static Browser.Page signIn(Browser browser, McpSchema.CallToolResult challenge) {
         return browser.open(authUrl(challenge));
+    }
+
+    /** Portico, once started, expires tokens and sign-ins by {@code clock}; call before {@link #startPortico}. */
+    SignInWorld porticoClock(Clock clock) {
+        this.porticoClock = clock;
+        return this;
     }
 }

@@ -40,7 +40,12 @@ public final class OAuthSignInBroker implements SignInBroker {
         // Discovery and registration are blocking network calls.
         return Mono.fromCallable(() -> broker.onUnauthorized(owner, target.get(), failure.status(), headers))
                 .subscribeOn(Schedulers.boundedElastic())
-                .map(outcome -> step(upstream, outcome));
+                .map(outcome -> step(upstream, outcome, failure.refusesThisRequestOnly()));
+    }
+
+    @Override
+    public void callAccepted(String owner, UpstreamConfig upstream) {
+        broker.callAccepted(owner, upstream.name());
     }
 
     @Override
@@ -53,14 +58,16 @@ public final class OAuthSignInBroker implements SignInBroker {
         broker.forget(owner);
     }
 
-    private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome) {
+    /** @param stepUp whether the upstream asked for more scopes (403) rather than for a token (401) */
+    private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome, boolean stepUp) {
         if (outcome instanceof SignInOutcome.SignInRequired) {
             SignInOutcome.SignInRequired required = (SignInOutcome.SignInRequired) outcome;
-            return new SignInStep.Challenge(new AuthChallenge(
-                    upstream.name(),
-                    required.startUrl(),
-                    "Server '" + upstream.name() + "' needs you to sign in.",
-                    required.expiresAt()));
+            String message = stepUp
+                    ? "Server '" + upstream.name() + "' needs more access (scopes: "
+                            + String.join(" ", required.scopes()) + "): sign in again to grant it."
+                    : "Server '" + upstream.name() + "' needs you to sign in.";
+            return new SignInStep.Challenge(
+                    new AuthChallenge(upstream.name(), required.startUrl(), message, required.expiresAt()));
         }
         if (outcome instanceof SignInOutcome.Failed) {
             return new SignInStep.Refused(((SignInOutcome.Failed) outcome).reason());

@@ -149,7 +149,7 @@ final class DemoAuthorizeServlet extends HttpServlet {
     private void approve(DemoForm form, String clientId, URI redirectUri, HttpServletResponse response)
             throws IOException {
         String subject = signIns.takeSubject();
-        Optional<String> scope = form.get("scope");
+        Optional<String> scope = form.get("scope").map(this::grantable).filter(granted -> !granted.isEmpty());
         Optional<URI> location = codeFromMock(form, scope);
         if (location.isEmpty()) {
             activity.refused(ENDPOINT, "the mock authorization server did not issue a code");
@@ -180,6 +180,13 @@ final class DemoAuthorizeServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_FOUND);
         response.setHeader("Location", redirect);
         response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** The requested scopes without those this provider is set to withhold. */
+    private String grantable(String requested) {
+        return Arrays.stream(requested.trim().split(" +"))
+                .filter(scope -> !scope.isEmpty() && !options.withheldScopes().contains(scope))
+                .collect(Collectors.joining(" "));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.portico.aggregator.demo;
 import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The settings of a {@link DemoIdentityProvider}, as its builder collected them. */
 record DemoIdpOptions(
@@ -14,10 +15,12 @@ record DemoIdpOptions(
         boolean authorizationResponseIss,
         List<String> scopes,
         Duration tokenLifetime,
-        List<Client> clients) {
+        List<Client> clients,
+        Set<String> withheldScopes) {
 
     DemoIdpOptions {
         scopes = List.copyOf(scopes);
         clients = List.copyOf(clients);
+        withheldScopes = Set.copyOf(withheldScopes);
     }
 }

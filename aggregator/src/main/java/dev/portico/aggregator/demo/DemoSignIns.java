@@ -77,6 +77,10 @@ final class DemoSignIns {
         refreshTokens.put(Secret.of(refreshToken), signIn);
     }
 
+    void forgetRefreshTokens() {
+        refreshTokens.clear();
+    }
+
     Optional<SignIn> forRefreshToken(String refreshToken) {
         return Optional.ofNullable(refreshTokens.get(Secret.of(refreshToken)));
     }

@@ -8,6 +8,7 @@ import dev.portico.config.UpstreamConfig;
 import dev.portico.transport.downstream.DownstreamSession;
 import dev.portico.transport.upstream.UpstreamClientSpec;
 import dev.portico.transport.upstream.UpstreamConnector;
+import dev.portico.transport.upstream.UpstreamFailure;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -331,6 +332,16 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     /** What follows for an upstream that refused this session: a retry, a sign-in link, or a reason. */
     public Mono<SignInStep> signInStep(SessionUpstream upstream) {
         return signIns.step(upstream);
+    }
+
+    /** What follows for a connected upstream that refused one request with {@code failure} (a 403). */
+    public Mono<SignInStep> stepUpStep(SessionUpstream upstream, UpstreamFailure failure) {
+        return signIns.stepUp(upstream, failure);
+    }
+
+    /** The upstream took a call of this session: the broker may end a step-up it was counting. */
+    public void callAccepted(SessionUpstream upstream) {
+        signIn.callAccepted(downstream.id(), upstream.config());
     }
 
     /**

@@ -152,7 +152,9 @@ public final class SessionUpstream implements AutoCloseable {
             }
             return call.apply(current).onErrorMap(e -> !(e instanceof UpstreamCallException), e -> {
                 UpstreamFailure f = UpstreamFailure.of(config, e);
-                if (f.connectionLost() || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
+                // A 403 refuses one request (a step-up may follow); a 401 refuses the token, and every request with it.
+                if (f.connectionLost()
+                        || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !f.refusesThisRequestOnly()) {
                     connectionLost(currentEpoch, f);
                 }
                 return new UpstreamCallException(f, e);
