@@ -294,6 +294,11 @@ public final class OAuthBroker implements AutoCloseable {
         String named = (scopes.size() == 1 ? "scope " : "scopes ") + String.join(", ", new TreeSet<>(scopes));
         int signIns = demand.completedSignIns();
         String after = signIns + (signIns == 1 ? " sign-in" : " sign-ins");
+        if (scopes.isEmpty()) {
+            // RFC 6750 makes scope optional: the upstream may not say what it lacks.
+            return "Server '" + upstream + "' refuses this session for lack of scope without saying which, after "
+                    + after + ".";
+        }
         if (signIns == 0) {
             return "Server '" + upstream + "' refuses this session: it needs " + named
                     + ", and Portico asks the user for more scopes only when oauth.stepUpLimit is above 0.";

@@ -449,6 +449,24 @@ class OAuthBrokerTest {
         assertThat(outcome).isInstanceOf(SignInOutcome.Authorized.class);
     }
 
+    @Test
+    void whenStepUpLimitIsZeroThenTheFirstInsufficientScopeFailsNamingTheScope() {
+        try (OAuthBroker noStepUp = OAuthBroker.create(BrokerSettings.of(
+                        OAuthConfig.defaults().withStepUpLimit(0),
+                        () -> URI.create(base),
+                        OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.0/8", "::1/128")))
+                .withClock(clock))) {
+
+            SignInOutcome outcome = noStepUp.onUnauthorized(
+                    OWNER, upstream("files"), 403, List.of(insufficientScope("files", "files.read files.admin")));
+
+            assertThat(outcome)
+                    .isEqualTo(new SignInOutcome.Failed("Server 'files' refuses this session: it needs scopes"
+                            + " files.admin, files.read, and Portico asks the user for more scopes only when"
+                            + " oauth.stepUpLimit is above 0."));
+        }
+    }
+
     /** Serves JSON documents by path. */
     private static final class DocumentServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
