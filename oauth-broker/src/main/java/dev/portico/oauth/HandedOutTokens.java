@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>An upstream's 401 does not say which token it refused. If the token the broker would offer now is the one it
  * gave out last for that upstream, the upstream has just refused it, and offering it again would loop; the broker
- * starts a sign-in instead. Safe for concurrent use; bounded by owners times upstreams, and emptied per owner by
- * {@link #forget(String)}.
+ * refreshes it once instead, and starts a sign-in when the token that refresh produced is refused too. Safe for
+ * concurrent use; bounded by owners times upstreams, and emptied per owner by {@link #forget(String)}.
  */
 final class HandedOutTokens {
 

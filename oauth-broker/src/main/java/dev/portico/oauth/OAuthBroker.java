@@ -264,11 +264,8 @@ public final class OAuthBroker implements AutoCloseable {
             // Another sign-in of this session (to another upstream of the issuer) already got the scopes.
             return new SignInOutcome.Authorized(held.get().accessToken());
         }
-        Set<String> missing = new TreeSet<>(demand.scopes());
-        missing.removeAll(heldScopes);
         if (demand.completedSignIns() >= oauth.stepUpLimit()) {
-            String reason =
-                    stepUpRefusal(name, missing.isEmpty() ? demand.scopes() : missing, missing.isEmpty(), demand);
+            String reason = demand.refusal(name, heldScopes);
             LOG.info("step-up refused upstream={} owner={}: {}", name, LogIds.owner(owner), reason);
             audit.record(AuditRecord.failed(
                     AuditEvent.STEP_UP,
@@ -276,7 +273,7 @@ public final class OAuthBroker implements AutoCloseable {
                     target.issuer(),
                     owner,
                     "step_up_limit",
-                    "scopes=" + String.join(" ", missing.isEmpty() ? demand.scopes() : missing)));
+                    "scopes=" + String.join(" ", demand.scopes())));
             return new SignInOutcome.Failed(reason);
         }
         SignInOutcome.SignInRequired signIn = startSignIn(owner, target);
@@ -284,31 +281,6 @@ public final class OAuthBroker implements AutoCloseable {
         audit.record(AuditRecord.ok(AuditEvent.STEP_UP, name, target.issuer(), owner)
                 .withDetail("scopes=" + String.join(" ", target.scopes())));
         return signIn;
-    }
-
-    /**
-     * Why no further step-up: the limit is 0, or the authorization server did not grant the scopes, or it did and the
-     * upstream refuses the token all the same.
-     */
-    private static String stepUpRefusal(String upstream, Set<String> scopes, boolean granted, StepUps.Demand demand) {
-        String named = (scopes.size() == 1 ? "scope " : "scopes ") + String.join(", ", new TreeSet<>(scopes));
-        int signIns = demand.completedSignIns();
-        String after = signIns + (signIns == 1 ? " sign-in" : " sign-ins");
-        if (scopes.isEmpty()) {
-            // RFC 6750 makes scope optional: the upstream may not say what it lacks.
-            return "Server '" + upstream + "' refuses this session for lack of scope without saying which, after "
-                    + after + ".";
-        }
-        if (signIns == 0) {
-            return "Server '" + upstream + "' refuses this session: it needs " + named
-                    + ", and Portico asks the user for more scopes only when oauth.stepUpLimit is above 0.";
-        }
-        if (granted) {
-            return "Server '" + upstream + "' still refuses this session: it asks for " + named
-                    + ", which this session's token has, after " + after + ".";
-        }
-        return "Server '" + upstream + "' still refuses this session: it needs " + named
-                + ", which the authorization server did not grant after " + after + ".";
     }
 
     /** The scopes of the newest token set the owner holds for the target's issuer and resource. */

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -96,5 +97,36 @@ final class StepUps {
      * @param scopes every scope the upstream asked for since the count started
      * @param completedSignIns the step-up sign-ins completed since, which did not satisfy the upstream
      */
-    record Demand(Set<String> scopes, int completedSignIns) {}
+    record Demand(Set<String> scopes, int completedSignIns) {
+
+        /**
+         * Why no further step-up, fit for the user: the limit is 0, or the authorization server did not grant the
+         * scopes, or it did and the upstream refuses the token all the same.
+         *
+         * @param heldScopes the scopes of the token the session holds for the upstream
+         */
+        String refusal(String upstream, Set<String> heldScopes) {
+            Set<String> missing = new TreeSet<>(scopes);
+            missing.removeAll(heldScopes);
+            boolean granted = missing.isEmpty();
+            Set<String> named = granted ? new TreeSet<>(scopes) : missing;
+            String list = (named.size() == 1 ? "scope " : "scopes ") + String.join(", ", named);
+            String after = completedSignIns + (completedSignIns == 1 ? " sign-in" : " sign-ins");
+            if (named.isEmpty()) {
+                // RFC 6750 makes scope optional: the upstream may not say what it lacks.
+                return "Server '" + upstream + "' refuses this session for lack of scope without saying which, after "
+                        + after + ".";
+            }
+            if (completedSignIns == 0) {
+                return "Server '" + upstream + "' refuses this session: it needs " + list
+                        + ", and Portico asks the user for more scopes only when oauth.stepUpLimit is above 0.";
+            }
+            if (granted) {
+                return "Server '" + upstream + "' still refuses this session: it asks for " + list
+                        + ", which this session's token has, after " + after + ".";
+            }
+            return "Server '" + upstream + "' still refuses this session: it needs " + list
+                    + ", which the authorization server did not grant after " + after + ".";
+        }
+    }
 }
