@@ -12,6 +12,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,9 +65,14 @@ public final class Portico implements AutoCloseable {
      * Client ID Metadata Document, health.
      */
     public static Portico startHttp(PorticoConfig config) throws Exception {
+        return startHttp(config, Clock.systemUTC());
+    }
+
+    /** {@link #startHttp(PorticoConfig)} with the clock sign-ins and tokens expire by; tests move it. */
+    public static Portico startHttp(PorticoConfig config, Clock clock) throws Exception {
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
-        SignInWiring signIn = new SignInWiring(config, publicBaseUrl);
+        SignInWiring signIn = new SignInWiring(config, publicBaseUrl, clock);
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         HealthServlet health = new HealthServlet(ready::get);
@@ -110,7 +116,7 @@ public final class Portico implements AutoCloseable {
         SignInWiring signIn = new SignInWiring(config, publicBaseUrl);
         LoopbackSignInListener loopback = null;
         try {
-            loopback = LoopbackSignInListener.start(0 /*LOOPBACK*/, signIn.servlets());
+            loopback = LoopbackSignInListener.start(config.oauth().loopbackPort(), signIn.servlets());
             boundAddress.set(loopback.baseUri());
             signIn.verify();
         } catch (Exception e) {
@@ -124,7 +130,7 @@ public final class Portico implements AutoCloseable {
                 config,
                 implementation(),
                 signIn.signInBroker(),
-                false /*OPENBROWSER*/ ? new OpenOnce(browser) : challenge -> {});
+                config.oauth().openBrowser() ? new OpenOnce(browser) : challenge -> {});
         StdioMcpServer stdio = StdioMcpServer.start(gateway, in, out);
         log.info(
                 "Portico serving one client over stdio with {} upstream(s); sign-in callback at {}{}",

@@ -99,6 +99,7 @@ class SignInEndToEndTest {
         SignInWorld.Session session = signedIn(world.session(), "calendar");
 
         calendar.revokeAll();
+        world.idp.forgetRefreshTokens(); // else Portico renews the token without asking the user
         McpSchema.CallToolResult challenge = session.call("calendar__whoami");
 
         assertThat(authUrl(challenge)).isNotNull();

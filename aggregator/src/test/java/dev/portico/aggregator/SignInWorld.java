@@ -9,6 +9,7 @@ import dev.portico.config.PorticoConfig;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class SignInWorld implements AutoCloseable {
     final DemoIdentityProvider idp;
     final List<ProtectedDemoUpstream> upstreams = new ArrayList<>();
     Portico portico;
+    private Clock porticoClock = Clock.systemUTC();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     SignInWorld(Consumer<DemoIdentityProvider.Builder> idpOptions) {
@@ -73,7 +75,7 @@ final class SignInWorld implements AutoCloseable {
             }
         }
         PorticoConfig config = new ConfigLoader(name -> null).parse(yaml.toString(), "sign-in test");
-        portico = Portico.startHttp(config);
+        portico = Portico.startHttp(config, porticoClock);
         closeables.add(portico);
         return portico;
     }
@@ -158,5 +160,11 @@ final class SignInWorld implements AutoCloseable {
         BrokerOnLoopback broker = new BrokerOnLoopback();
         closeables.add(broker);
         return broker;
+    }
+
+    /** Portico, once started, expires tokens and sign-ins by {@code clock}; call before {@link #startPortico}. */
+    SignInWorld porticoClock(Clock clock) {
+        this.porticoClock = clock;
+        return this;
     }
 }

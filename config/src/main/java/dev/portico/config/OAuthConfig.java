@@ -17,6 +17,12 @@ import java.util.Optional;
  * @param clientUri the {@code client_uri}: a page about this deployment, if any
  * @param stateTtl how long a started sign-in stays valid
  * @param metadataCacheTtl how long discovered protected-resource and authorization-server metadata is reused
+ * @param refreshMargin how long before its expiry a token is refreshed, so that it is still valid when it arrives
+ * @param stepUpLimit how many step-up sign-ins (after {@code insufficient_scope}) an upstream may ask of a session
+ *     before Portico stops asking the user and reports the missing scope
+ * @param openBrowser in stdio mode, whether Portico opens the system browser at a sign-in link
+ * @param loopbackPort in stdio mode, the port of the loopback listener for the callback and the Client ID Metadata
+ *     Document; 0 picks a free one
  */
 public record OAuthConfig(
         String callbackPath,
@@ -25,13 +31,19 @@ public record OAuthConfig(
         String clientName,
         Optional<URI> clientUri,
         Duration stateTtl,
-        Duration metadataCacheTtl) {
+        Duration metadataCacheTtl,
+        Duration refreshMargin,
+        int stepUpLimit,
+        boolean openBrowser,
+        int loopbackPort) {
 
     public static final String DEFAULT_CALLBACK_PATH = "/oauth/callback";
     public static final String DEFAULT_CIMD_PATH = "/.well-known/oauth-client.json";
     public static final String DEFAULT_CLIENT_NAME = "Portico";
     public static final Duration DEFAULT_STATE_TTL = Duration.ofMinutes(10);
     public static final Duration DEFAULT_METADATA_CACHE_TTL = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofSeconds(60);
+    public static final int DEFAULT_STEP_UP_LIMIT = 2;
 
     public OAuthConfig {
         Objects.requireNonNull(callbackPath, "callbackPath");
@@ -41,6 +53,71 @@ public record OAuthConfig(
         Objects.requireNonNull(clientUri, "clientUri");
         Objects.requireNonNull(stateTtl, "stateTtl");
         Objects.requireNonNull(metadataCacheTtl, "metadataCacheTtl");
+        Objects.requireNonNull(refreshMargin, "refreshMargin");
+        if (refreshMargin.isNegative()) {
+            throw new IllegalArgumentException("refreshMargin must not be negative: " + refreshMargin);
+        }
+        if (stepUpLimit < 0) {
+            throw new IllegalArgumentException("stepUpLimit must not be negative: " + stepUpLimit);
+        }
+        if (loopbackPort < 0 || loopbackPort > 65535) {
+            throw new IllegalArgumentException("loopbackPort must be between 0 and 65535: " + loopbackPort);
+        }
+    }
+
+    /** The settings before refresh, step-up and stdio keys existed; those take their defaults. */
+    public OAuthConfig(
+            String callbackPath,
+            String cimdPath,
+            Optional<URI> clientMetadataUrl,
+            String clientName,
+            Optional<URI> clientUri,
+            Duration stateTtl,
+            Duration metadataCacheTtl) {
+        this(
+                callbackPath,
+                cimdPath,
+                clientMetadataUrl,
+                clientName,
+                clientUri,
+                stateTtl,
+                metadataCacheTtl,
+                DEFAULT_REFRESH_MARGIN,
+                DEFAULT_STEP_UP_LIMIT,
+                false,
+                0);
+    }
+
+    /** The same settings with another refresh margin. */
+    public OAuthConfig withRefreshMargin(Duration margin) {
+        return new OAuthConfig(
+                callbackPath,
+                cimdPath,
+                clientMetadataUrl,
+                clientName,
+                clientUri,
+                stateTtl,
+                metadataCacheTtl,
+                margin,
+                stepUpLimit,
+                openBrowser,
+                loopbackPort);
+    }
+
+    /** The same settings with another step-up limit. */
+    public OAuthConfig withStepUpLimit(int limit) {
+        return new OAuthConfig(
+                callbackPath,
+                cimdPath,
+                clientMetadataUrl,
+                clientName,
+                clientUri,
+                stateTtl,
+                metadataCacheTtl,
+                refreshMargin,
+                limit,
+                openBrowser,
+                loopbackPort);
     }
 
     public static OAuthConfig defaults() {

@@ -10,13 +10,32 @@ import java.util.Optional;
 final class OAuthConfigReader {
 
     static final List<String> KEYS = List.of(
-            "callbackPath", "cimdPath", "clientMetadataUrl", "clientName", "clientUri", "stateTtl", "metadataCacheTtl");
+            "callbackPath",
+            "cimdPath",
+            "clientMetadataUrl",
+            "clientName",
+            "clientUri",
+            "stateTtl",
+            "metadataCacheTtl",
+            "refreshMargin",
+            "stepUpLimit",
+            "openBrowser",
+            "loopbackPort");
 
     /**
      * A pending sign-in holds a PKCE verifier and a single-use state; keeping them for hours would only widen the
      * window in which a leaked start link can be used.
      */
     static final Duration MAX_STATE_TTL = Duration.ofHours(1);
+
+    /**
+     * Access tokens commonly live from five minutes to an hour; a margin beyond an hour would refresh every token
+     * before each call, which is a typo rather than a choice.
+     */
+    static final Duration MAX_REFRESH_MARGIN = Duration.ofHours(1);
+
+    /** Each step-up sends the user through the authorization server again; more than this is a loop, not a plan. */
+    static final int MAX_STEP_UP_LIMIT = 10;
 
     private final MappingReader oauth;
     private final Problems problems;
@@ -63,6 +82,10 @@ final class OAuthConfigReader {
         Optional<URI> clientUri = clientUri();
         Duration stateTtl = stateTtl();
         Duration metadataCacheTtl = positive("metadataCacheTtl", OAuthConfig.DEFAULT_METADATA_CACHE_TTL, "15m");
+        Duration refreshMargin = refreshMargin();
+        int stepUpLimit = stepUpLimit();
+        boolean openBrowser = oauth.bool("openBrowser").orElse(false);
+        int loopbackPort = loopbackPort();
         if (problems.count() != before) {
             return null;
         }
@@ -73,7 +96,50 @@ final class OAuthConfigReader {
                 clientName,
                 clientUri,
                 stateTtl,
-                metadataCacheTtl);
+                metadataCacheTtl,
+                refreshMargin,
+                stepUpLimit,
+                openBrowser,
+                loopbackPort);
+    }
+
+    /** Zero is allowed: tokens are then refreshed only once expired (or refused). */
+    private Duration refreshMargin() {
+        Duration margin = oauth.duration("refreshMargin").orElse(OAuthConfig.DEFAULT_REFRESH_MARGIN);
+        if (margin.compareTo(MAX_REFRESH_MARGIN) > 0) {
+            oauth.problem(
+                    "refreshMargin",
+                    "refreshMargin " + Durations.format(margin) + " is longer than the maximum of "
+                            + Durations.format(MAX_REFRESH_MARGIN),
+                    "use at most " + Durations.format(MAX_REFRESH_MARGIN) + ", e.g. 60s; 0 refreshes a token only"
+                            + " once it has expired");
+            return OAuthConfig.DEFAULT_REFRESH_MARGIN;
+        }
+        return margin;
+    }
+
+    private int stepUpLimit() {
+        Optional<Long> limit = oauth.wholeNumber("stepUpLimit", "stepUpLimit: 2");
+        if (limit.isPresent() && (limit.get() < 0 || limit.get() > MAX_STEP_UP_LIMIT)) {
+            oauth.problem(
+                    "stepUpLimit",
+                    "stepUpLimit " + limit.get() + " is out of range",
+                    "use 0 to " + MAX_STEP_UP_LIMIT + ", e.g. stepUpLimit: 2; 0 never asks the user for more scopes");
+            return OAuthConfig.DEFAULT_STEP_UP_LIMIT;
+        }
+        return limit.map(Long::intValue).orElse(OAuthConfig.DEFAULT_STEP_UP_LIMIT);
+    }
+
+    private int loopbackPort() {
+        Optional<Long> port = oauth.wholeNumber("loopbackPort", "loopbackPort: 8765");
+        if (port.isPresent() && (port.get() < 0 || port.get() > 65535)) {
+            oauth.problem(
+                    "loopbackPort",
+                    "loopbackPort " + port.get() + " is out of range",
+                    "use 1 to 65535, or 0 to pick a free port");
+            return 0;
+        }
+        return port.map(Long::intValue).orElse(0);
     }
 
     /** A path below the public URL; the default when absent, empty when unusable (reported). */

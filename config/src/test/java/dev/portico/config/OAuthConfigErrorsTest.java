@@ -229,7 +229,7 @@ class OAuthConfigErrorsTest {
 
         assertThat(problem.fix())
                 .isEqualTo("accepted keys here: callbackPath, cimdPath, clientMetadataUrl, clientName, clientUri,"
-                        + " stateTtl, metadataCacheTtl");
+                        + " stateTtl, metadataCacheTtl, refreshMargin, stepUpLimit, openBrowser, loopbackPort");
     }
 
     @Test

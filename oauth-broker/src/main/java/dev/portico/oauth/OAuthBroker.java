@@ -38,10 +38,13 @@ import dev.portico.oauth.token.TokenStore;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -78,6 +81,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
 
     private final HandedOutTokens handedOut = new HandedOutTokens();
+    private final StepUps stepUps = new StepUps();
     private final List<Consumer<SignedIn>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SignInFailed>> failureListeners = new CopyOnWriteArrayList<>();
     private final StartServlet startServlet;
@@ -97,14 +101,14 @@ public final class OAuthBroker implements AutoCloseable {
         this.signIns = settings.signInStore().orElseGet(() -> new InMemorySignInStore(clock));
         this.tokens = settings.tokenStore().orElseGet(InMemoryTokenStore::new);
         this.tokenClient = new TokenClient(http.nimbusSender(), clock);
-        this.accessTokens = new AccessTokens(tokens, tokenClient, clock);
         this.audit = new AuthAudit(clock);
+        this.accessTokens = new AccessTokens(tokens, tokenClient, clock, oauth.refreshMargin(), audit);
         this.machines = new MachineUpstreams(
                 resolver,
                 targets,
                 handedOut,
-                new ClientCredentialsTokens(tokenClient, clock, AccessTokens.EXPIRY_MARGIN, audit),
-                new ExchangedTokens(tokenClient, clock, AccessTokens.EXPIRY_MARGIN, audit),
+                new ClientCredentialsTokens(tokenClient, clock, oauth.refreshMargin(), audit),
+                new ExchangedTokens(tokenClient, clock, oauth.refreshMargin(), audit),
                 this::signedInToken,
                 (owner, subject) -> onUnauthorized(owner, subject, 401, List.of()));
         this.signOut = new SignOut(tokens, signIns, handedOut, targets, new TokenRevoker(http.nimbusSender()), audit);
@@ -163,13 +167,30 @@ public final class OAuthBroker implements AutoCloseable {
             return Optional.empty();
         }
         Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
-        held.ifPresent(t -> handedOut.record(owner, upstream.name(), t.accessToken()));
+        held.ifPresent(t -> {
+            handedOut.record(owner, upstream.name(), t.accessToken());
+            stepUps.handedOut(owner, upstream.name(), t.scopes());
+        });
         return held.map(TokenSet::accessToken);
+    }
+
+    /**
+     * The upstream accepted a call made for {@code owner}: a step-up that got it a token with the scopes it asked for
+     * is over, and the next {@code insufficient_scope} starts the count of {@code oauth.stepUpLimit} afresh.
+     */
+    public void callAccepted(String owner, String upstream) {
+        stepUps.accepted(Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(upstream, "upstream"));
     }
 
     /**
      * Handles an upstream's 401, or 403 (RFC 6750 §3.1 {@code insufficient_scope}): reads the challenge, discovers
      * the authorization server, and either finds a token the owner already holds for it or starts a sign-in.
+     *
+     * <p>A 401 for the very token handed out last gets one refresh of that token, forced even if it has not expired,
+     * before a sign-in; a 401 for the token that refresh produced goes straight to a sign-in, so a refusing upstream
+     * cannot make Portico refresh in a loop. A 403 with {@code insufficient_scope} is a step-up: a sign-in for the
+     * scopes held plus the scopes asked for, at most {@code oauth.stepUpLimit} times before a {@link
+     * SignInOutcome.Failed} that names the missing scopes.
      * Blocking (metadata fetches, possibly a client registration or a refresh). Never throws for bad input: a
      * malformed challenge falls back to well-known discovery, and every failure is a {@link SignInOutcome.Failed}
      * naming the upstream. A machine upstream gets a new token instead of a sign-in (see {@link MachineUpstreams}).
@@ -193,6 +214,10 @@ public final class OAuthBroker implements AutoCloseable {
                 return machines.onUnauthorized(owner, upstream, challenge);
             }
             SignInTarget target = resolver.resolve(name, upstream.url(), upstream.auth(), challenge);
+            if (status == 403
+                    && challenge.filter(BearerChallenge::insufficientScope).isPresent()) {
+                return stepUp(owner, target, challenge.get());
+            }
             targets.put(name, target);
             Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
             if (held.isPresent()
@@ -204,25 +229,21 @@ public final class OAuthBroker implements AutoCloseable {
                         LogIds.owner(owner));
                 return new SignInOutcome.Authorized(held.get().accessToken());
             }
-            PendingSignIn signIn =
-                    PendingSignIn.start(owner, target, endpoints.redirectUri(), clock.instant(), oauth.stateTtl());
-            signIns.put(signIn);
-            LOG.info(
-                    "sign-in started upstream={} issuer={} owner={} client={} scopes={}",
-                    name,
-                    target.issuer(),
-                    LogIds.owner(owner),
-                    target.tokenEndpoint().client().source(),
-                    target.scopes());
-            audit.record(AuditRecord.ok(AuditEvent.CHALLENGE_ISSUED, name, target.issuer(), owner)
-                    .withDetail(target.scopes().isEmpty() ? null : "scopes=" + String.join(" ", target.scopes())));
-            return new SignInOutcome.SignInRequired(
-                    endpoints.startUrl(signIn.startId()),
-                    name,
-                    target.issuer(),
-                    target.scopes(),
-                    signIn.expiresAt(),
-                    signIn.flowId());
+            if (held.isPresent()
+                    && !handedOut.cameFromForcedRefresh(owner, name, held.get().accessToken())) {
+                Optional<TokenSet> renewed = accessTokens.renewRefused(
+                        owner, target.tokenNeed(), held.get().accessToken());
+                if (renewed.isPresent()) {
+                    handedOut.recordForcedRefresh(owner, name, renewed.get().accessToken());
+                    LOG.info(
+                            "refused token renewed, sign-in not needed upstream={} issuer={} owner={}",
+                            name,
+                            target.issuer(),
+                            LogIds.owner(owner));
+                    return new SignInOutcome.Authorized(renewed.get().accessToken());
+                }
+            }
+            return startSignIn(owner, target);
         } catch (DiscoveryException e) {
             LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
             return new SignInOutcome.Failed("Cannot sign in to '" + name + "': " + e.getMessage());
@@ -238,6 +259,77 @@ public final class OAuthBroker implements AutoCloseable {
             return new SignInOutcome.Failed(
                     "Cannot sign in to '" + name + "': an unexpected error occurred; Portico's log has the details.");
         }
+    }
+
+    /** Starts a sign-in for {@code target} and hands out its start link. */
+    private SignInOutcome.SignInRequired startSignIn(String owner, SignInTarget target) {
+        String name = target.upstream();
+        PendingSignIn signIn =
+                PendingSignIn.start(owner, target, endpoints.redirectUri(), clock.instant(), oauth.stateTtl());
+        signIns.put(signIn);
+        LOG.info(
+                "sign-in started upstream={} issuer={} owner={} client={} scopes={}",
+                name,
+                target.issuer(),
+                LogIds.owner(owner),
+                target.tokenEndpoint().client().source(),
+                target.scopes());
+        audit.record(AuditRecord.ok(AuditEvent.CHALLENGE_ISSUED, name, target.issuer(), owner)
+                .withDetail(target.scopes().isEmpty() ? null : "scopes=" + String.join(" ", target.scopes())));
+        return new SignInOutcome.SignInRequired(
+                endpoints.startUrl(signIn.startId()),
+                name,
+                target.issuer(),
+                target.scopes(),
+                signIn.expiresAt(),
+                signIn.flowId());
+    }
+
+    /**
+     * An upstream refused a token for lack of scope: a sign-in for the union of what the owner holds and what the
+     * upstream asks for, unless a held token already has it all, or the step-up limit is reached.
+     */
+    private SignInOutcome stepUp(String owner, SignInTarget resolved, BearerChallenge challenge) {
+        String name = resolved.upstream();
+        StepUps.Demand demand = stepUps.challenged(owner, name, new LinkedHashSet<>(challenge.scope()));
+        Set<String> heldScopes = heldScopes(owner, resolved);
+        Set<String> required = new TreeSet<>(resolved.requiredScopes());
+        required.addAll(demand.scopes());
+        LinkedHashSet<String> requested = new LinkedHashSet<>(resolved.scopes());
+        requested.addAll(heldScopes);
+        requested.addAll(demand.scopes());
+        SignInTarget target = resolved.withScopes(List.copyOf(requested), required);
+        Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
+        if (held.isPresent() && handedOut.recordIfNew(owner, name, held.get().accessToken())) {
+            // Another sign-in of this session (to another upstream of the issuer) already got the scopes.
+            return new SignInOutcome.Authorized(held.get().accessToken());
+        }
+        if (demand.completedSignIns() >= oauth.stepUpLimit()) {
+            String reason = demand.refusal(name, heldScopes);
+            LOG.info("step-up refused upstream={} owner={}: {}", name, LogIds.owner(owner), reason);
+            audit.record(AuditRecord.failed(
+                    AuditEvent.STEP_UP,
+                    name,
+                    target.issuer(),
+                    owner,
+                    "step_up_limit",
+                    "scopes=" + String.join(" ", demand.scopes())));
+            return new SignInOutcome.Failed(reason);
+        }
+        SignInOutcome.SignInRequired signIn = startSignIn(owner, target);
+        stepUps.started(owner, name, signIn.flowId());
+        audit.record(AuditRecord.ok(AuditEvent.STEP_UP, name, target.issuer(), owner)
+                .withDetail("scopes=" + String.join(" ", target.scopes())));
+        return signIn;
+    }
+
+    /** The scopes of the newest token set the owner holds for the target's issuer and resource. */
+    private Set<String> heldScopes(String owner, SignInTarget target) {
+        return tokens.find(owner, target.issuer(), Set.of()).stream()
+                .filter(t -> t.resource().isEmpty() || t.resource().equals(target.resourceParameter()))
+                .findFirst()
+                .map(TokenSet::scopes)
+                .orElse(Set.of());
     }
 
     /** Calls {@code listener} after each callback that stored a token, on the callback's thread. */
@@ -260,6 +352,7 @@ public final class OAuthBroker implements AutoCloseable {
         tokens.forget(owner);
         handedOut.forget(owner);
         machines.forget(owner);
+        stepUps.forget(owner);
     }
 
     /**
@@ -324,6 +417,7 @@ public final class OAuthBroker implements AutoCloseable {
             throw e;
         }
         tokens.put(signIn.owner(), issued);
+        stepUps.completed(signIn.owner(), target.upstream(), signIn.flowId());
         audit.record(AuditRecord.ok(AuditEvent.CALLBACK, target.upstream(), target.issuer(), signIn.owner()));
         // The sign-in may have started on another replica; this one now knows the upstream's issuer too.
         targets.putIfAbsent(target.upstream(), target);

@@ -329,14 +329,19 @@ class OAuthBrokerTest {
     }
 
     @Test
-    void whenHeldTokenRefusedThenSignInRequiredInsteadOfSameToken() throws Exception {
+    void whenHeldTokenRefusedThenRenewedOnceAndThenSignInRequired() throws Exception {
         signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
-        assertThat(broker.accessToken(OWNER, upstream("files"))).isPresent();
+        Secret refused = broker.accessToken(OWNER, upstream("files")).orElseThrow();
+        String invalidToken = challenge("files") + ", error=\"invalid_token\"";
 
-        SignInOutcome outcome = broker.onUnauthorized(
-                OWNER, upstream("files"), 401, List.of(challenge("files") + ", error=\"invalid_token\""));
+        SignInOutcome first = broker.onUnauthorized(OWNER, upstream("files"), 401, List.of(invalidToken));
 
-        assertThat(outcome).isInstanceOf(SignInOutcome.SignInRequired.class);
+        assertThat(first).isInstanceOf(SignInOutcome.Authorized.class);
+        Secret renewed = ((SignInOutcome.Authorized) first).accessToken();
+        assertThat(renewed).isNotEqualTo(refused);
+        assertThat(broker.accessToken(OWNER, upstream("files"))).contains(renewed);
+        assertThat(broker.onUnauthorized(OWNER, upstream("files"), 401, List.of(invalidToken)))
+                .isInstanceOf(SignInOutcome.SignInRequired.class);
     }
 
     @Test
@@ -547,6 +552,100 @@ class OAuthBrokerTest {
             request.getParameterMap().forEach((name, values) -> form.put(name, values[0]));
             requests.add(form);
             response.setStatus(200);
+        }
+    }
+
+    private String insufficientScope(String name, String scope) {
+        return "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\", resource_metadata=\"" + base
+                + "/.well-known/oauth-protected-resource/" + name + "\"";
+    }
+
+    private SignInOutcome stepUp(String name, String scope) {
+        return broker.onUnauthorized(OWNER, upstream(name), 403, List.of(insufficientScope(name, scope)));
+    }
+
+    @Test
+    void whenUpstreamLacksScopeThenSignInForTheUnionOfHeldAndAskedScopes() throws Exception {
+        signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
+        Secret before = broker.accessToken(OWNER, upstream("files")).orElseThrow();
+
+        SignInOutcome outcome = stepUp("files", "files.admin");
+
+        assertThat(outcome).isInstanceOf(SignInOutcome.SignInRequired.class);
+        SignInOutcome.SignInRequired required = (SignInOutcome.SignInRequired) outcome;
+        assertThat(required.scopes()).containsExactlyInAnyOrder("openid", "files.read", "files.admin");
+        Browser browser = new Browser();
+        URI authorizationUrl = location(browser.get(required.startUrl()));
+        assertThat(URLUtils.parseParameters(authorizationUrl.getRawQuery()).get("scope"))
+                .singleElement()
+                .satisfies(scope ->
+                        assertThat(scope.split(" ")).containsExactlyInAnyOrder("openid", "files.read", "files.admin"));
+        assertThat(browser.get(location(browser.get(authorizationUrl))).statusCode())
+                .isEqualTo(200);
+        assertThat(broker.accessToken(OWNER, upstream("files")))
+                .isPresent()
+                .get()
+                .isNotEqualTo(before);
+    }
+
+    @Test
+    void whenStepUpsDoNotSatisfyTheUpstreamThenFailedAfterTheLimitNamingTheScope() throws Exception {
+        signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
+        for (int i = 0; i < OAuthConfig.DEFAULT_STEP_UP_LIMIT; i++) {
+            SignInOutcome outcome = stepUp("files", "files.admin");
+            assertThat(outcome).isInstanceOf(SignInOutcome.SignInRequired.class);
+            signIn(new Browser(), ((SignInOutcome.SignInRequired) outcome).startUrl());
+            broker.accessToken(OWNER, upstream("files")).orElseThrow();
+        }
+
+        SignInOutcome outcome = stepUp("files", "files.admin");
+
+        assertThat(outcome)
+                .isEqualTo(new SignInOutcome.Failed("Server 'files' still refuses this session: it asks for scope"
+                        + " files.admin, which this session's token has, after 2 sign-ins."));
+    }
+
+    @Test
+    void whenTheUpstreamAcceptedAStepUpTokenThenTheCountStartsOver() throws Exception {
+        signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
+        for (int i = 0; i < OAuthConfig.DEFAULT_STEP_UP_LIMIT; i++) {
+            SignInOutcome outcome = stepUp("files", "files.admin");
+            signIn(new Browser(), ((SignInOutcome.SignInRequired) outcome).startUrl());
+            broker.accessToken(OWNER, upstream("files")).orElseThrow();
+            broker.callAccepted(OWNER, "files");
+        }
+
+        assertThat(stepUp("files", "files.admin")).isInstanceOf(SignInOutcome.SignInRequired.class);
+    }
+
+    @Test
+    void whenAnotherUpstreamOfTheIssuerAlreadyGotTheScopeThenAuthorizedWithoutSignIn() throws Exception {
+        signIn(new Browser(), signInRequired(OWNER, "files").startUrl());
+        assertThat(broker.onUnauthorized(OWNER, upstream("mail"), 401, List.of(challenge("mail"))))
+                .isInstanceOf(SignInOutcome.Authorized.class);
+        signIn(new Browser(), ((SignInOutcome.SignInRequired) stepUp("files", "files.admin")).startUrl());
+
+        SignInOutcome outcome =
+                broker.onUnauthorized(OWNER, upstream("mail"), 403, List.of(insufficientScope("mail", "files.admin")));
+
+        assertThat(outcome).isInstanceOf(SignInOutcome.Authorized.class);
+    }
+
+    @Test
+    void whenStepUpLimitIsZeroThenTheFirstInsufficientScopeFailsNamingTheScope() {
+        try (OAuthBroker noStepUp = OAuthBroker.create(BrokerSettings.of(
+                        OAuthConfig.defaults().withStepUpLimit(0),
+                        () -> URI.create(base),
+                        OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.0/8", "::1/128")))
+                .withClock(clock))) {
+
+            SignInOutcome outcome = noStepUp.onUnauthorized(
+                    OWNER, upstream("files"), 403, List.of(insufficientScope("files", "files.read files.admin")));
+
+            assertThat(outcome)
+                    .isEqualTo(new SignInOutcome.Failed("Server 'files' refuses this session: it needs scopes"
+                            + " files.admin, files.read, and Portico asks the user for more scopes only when"
+                            + " oauth.stepUpLimit is above 0."));
         }
     }
 

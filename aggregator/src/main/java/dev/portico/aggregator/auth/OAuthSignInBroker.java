@@ -40,7 +40,12 @@ public final class OAuthSignInBroker implements SignInBroker {
         // Discovery and registration are blocking network calls.
         return Mono.fromCallable(() -> broker.onUnauthorized(owner, target.get(), failure.status(), headers))
                 .subscribeOn(Schedulers.boundedElastic())
-                .map(outcome -> step(upstream, outcome));
+                .map(outcome -> step(upstream, outcome, failure.refusesThisRequestOnly()));
+    }
+
+    @Override
+    public void callAccepted(String owner, UpstreamConfig upstream) {
+        broker.callAccepted(owner, upstream.name());
     }
 
     @Override
@@ -66,13 +71,20 @@ public final class OAuthSignInBroker implements SignInBroker {
         broker.forget(owner);
     }
 
-    private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome) {
+    /** @param stepUp whether the upstream asked for more scopes (403) rather than for a token (401) */
+    private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome, boolean stepUp) {
         if (outcome instanceof SignInOutcome.SignInRequired) {
             SignInOutcome.SignInRequired required = (SignInOutcome.SignInRequired) outcome;
             // A token exchange upstream sends the user to sign in at its subject upstream, whose token serves both.
-            String message = required.upstream().equals(upstream.name())
-                    ? "Server '" + upstream.name() + "' needs you to sign in."
-                    : "Server '" + upstream.name() + "' needs you to sign in to '" + required.upstream() + "'.";
+            String message;
+            if (stepUp) {
+                message = "Server '" + upstream.name() + "' needs more access (scopes: "
+                        + String.join(" ", required.scopes()) + "): sign in again to grant it.";
+            } else if (required.upstream().equals(upstream.name())) {
+                message = "Server '" + upstream.name() + "' needs you to sign in.";
+            } else {
+                message = "Server '" + upstream.name() + "' needs you to sign in to '" + required.upstream() + "'.";
+            }
             return new SignInStep.Challenge(new AuthChallenge(
                     upstream.name(), required.startUrl(), message, required.expiresAt(), required.flowId()));
         }

@@ -23,6 +23,12 @@ public interface SignInBroker {
      */
     Mono<SignInStep> onUnauthorized(String owner, UpstreamConfig upstream, UpstreamFailure failure);
 
+    /**
+     * {@code upstream} took a call made for {@code owner}: a step-up that gave the token the scopes it asked for is
+     * over. Cheap; called after every successful tool call.
+     */
+    default void callAccepted(String owner, UpstreamConfig upstream) {}
+
     /** Registers who to tell, with the owner and the upstream's name, when an owner finished a sign-in. */
     void onSignedIn(BiConsumer<String, String> listener);
 

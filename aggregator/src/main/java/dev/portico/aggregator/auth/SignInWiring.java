@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,10 +34,16 @@ public final class SignInWiring implements AutoCloseable {
      * @param publicBaseUrl Portico's public URL: {@code server.publicUrl}, or the listener's address once it is bound
      */
     public SignInWiring(PorticoConfig config, Supplier<URI> publicBaseUrl) {
+        this(config, publicBaseUrl, Clock.systemUTC());
+    }
+
+    /** @param clock the time source for token and sign-in expiry; tests move it instead of waiting */
+    public SignInWiring(PorticoConfig config, Supplier<URI> publicBaseUrl, Clock clock) {
         this.config = config;
         this.publicBaseUrl = publicBaseUrl;
         this.broker = OAuthBroker.create(
-                BrokerSettings.of(config.oauth(), publicBaseUrl, OutboundHttpSettings.from(config.security())));
+                BrokerSettings.of(config.oauth(), publicBaseUrl, OutboundHttpSettings.from(config.security()))
+                        .withClock(clock));
     }
 
     public SignInBroker signInBroker() {

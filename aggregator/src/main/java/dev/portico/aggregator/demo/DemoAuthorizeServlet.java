@@ -219,7 +219,8 @@ final class DemoAuthorizeServlet extends HttpServlet {
      */
     private void approve(Checked checked, String subject, Optional<String> login, HttpServletResponse response)
             throws IOException {
-        Optional<String> scope = checked.form().get("scope");
+        Optional<String> scope =
+                checked.form().get("scope").map(this::grantable).filter(granted -> !granted.isEmpty());
         Optional<URI> location = codeFromMock(checked.form(), scope, login);
         if (location.isEmpty()) {
             mockFailed(response, "the mock authorization server did not issue a code");
@@ -266,6 +267,13 @@ final class DemoAuthorizeServlet extends HttpServlet {
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setContentLength(page.length);
         response.getOutputStream().write(page);
+    }
+
+    /** The requested scopes without those this provider is set to withhold. */
+    private String grantable(String requested) {
+        return Arrays.stream(requested.trim().split(" +"))
+                .filter(scope -> !scope.isEmpty() && !options.withheldScopes().contains(scope))
+                .collect(Collectors.joining(" "));
     }
 
     /**

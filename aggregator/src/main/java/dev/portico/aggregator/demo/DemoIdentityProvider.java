@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -289,6 +290,15 @@ public final class DemoIdentityProvider implements AutoCloseable {
         return activity.tokenRequests();
     }
 
+    /**
+     * Forgets every refresh token issued so far, as if they had been revoked: refreshing with one is then refused
+     * with {@code invalid_grant}.
+     */
+    public void forgetRefreshTokens() {
+        signIns.forgetRefreshTokens();
+        log.info("Demo identity provider forgot every refresh token issued so far");
+    }
+
     /** Why requests were refused, oldest first, one line each, never quoting a secret. */
     public List<String> refusals() {
         return activity.refusals();
@@ -429,6 +439,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
         private Duration tokenLifetime = Duration.ofHours(1);
         private final List<Client> clients = new ArrayList<>();
         private final List<DemoIdentityProvider> trustedSubjectIssuers = new ArrayList<>();
+        private final Set<String> withheldScopes = new HashSet<>();
 
         private Builder() {}
 
@@ -504,6 +515,15 @@ public final class DemoIdentityProvider implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A scope that sign-ins never grant: it is dropped from what the user approves, and the token response's
+         * {@code scope} says so (RFC 6749 §5.1), as an authorization server that declines a scope does.
+         */
+        public Builder withholdScope(String scope) {
+            withheldScopes.add(requireText(scope, "scope"));
+            return this;
+        }
+
         /** A pre-registered client. */
         public Builder client(Client client) {
             clients.add(Objects.requireNonNull(client, "client"));
@@ -533,7 +553,8 @@ public final class DemoIdentityProvider implements AutoCloseable {
                     tokenLifetime,
                     clients,
                     trustedSubjectIssuers,
-                    revocation));
+                    revocation,
+                    withheldScopes));
         }
 
         private static String requireText(String value, String name) {

@@ -82,6 +82,10 @@ final class DemoSignIns {
         refreshTokens.remove(Secret.of(refreshToken));
     }
 
+    void forgetRefreshTokens() {
+        refreshTokens.clear();
+    }
+
     Optional<SignIn> forRefreshToken(String refreshToken) {
         return Optional.ofNullable(refreshTokens.get(Secret.of(refreshToken)));
     }

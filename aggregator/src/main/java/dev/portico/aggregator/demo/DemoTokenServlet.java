@@ -1,6 +1,7 @@
 package dev.portico.aggregator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portico.aggregator.demo.DemoIdentityProvider.TokenRequestRecord;
 import dev.portico.aggregator.demo.DemoSignIns.SignIn;
 import dev.portico.config.ClientAuthMethod;
@@ -257,12 +258,35 @@ final class DemoTokenServlet extends HttpServlet {
             activity.refused(ENDPOINT, "the mock answered " + answer.statusCode() + " to " + client.describe());
         }
         answered(client, grantType, form, answer.statusCode());
-        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        String answerBody = answer.statusCode() == 200 && grant.signIn().isPresent()
+                ? withGrantedScope(answer.body(), grant.signIn().get())
+                : answer.body();
+        byte[] bytes = answerBody.getBytes(StandardCharsets.UTF_8);
         response.setStatus(answer.statusCode());
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    /**
+     * The mock's token response with the {@code scope} the sign-in granted, which the mock leaves out: RFC 6749 §5.1
+     * wants it whenever it differs from the request, and a scope this provider withholds makes it differ.
+     */
+    private static String withGrantedScope(String tokenResponse, SignIn signIn) {
+        if (signIn.scope().isEmpty()) {
+            return tokenResponse;
+        }
+        try {
+            JsonNode json = DemoHttp.JSON.readTree(tokenResponse);
+            if (!(json instanceof ObjectNode object) || object.has("scope")) {
+                return tokenResponse;
+            }
+            object.put("scope", signIn.scope().get());
+            return DemoHttp.JSON.writeValueAsString(object);
+        } catch (IOException e) {
+            return tokenResponse;
+        }
     }
 
     /** Retires a redeemed code and binds the (possibly new) refresh token to the sign-in it continues. */

@@ -12,6 +12,7 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,6 +68,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
     private final Optional<URI> advertisedResource;
     private final boolean onlyToolCalls;
     private final Predicate<String> revokedAtIssuer;
+    private final Map<String, String> toolScopes;
 
     private Server jetty;
     private McpSyncServer server;
@@ -82,6 +84,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
         this.advertisedResource = builder.advertisedResource;
         this.onlyToolCalls = builder.onlyToolCalls;
         this.revokedAtIssuer = builder.revokedAtIssuer;
+        this.toolScopes = Map.copyOf(builder.toolScopes);
     }
 
     /**
@@ -184,7 +187,8 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
         ServletHolder mcpHolder = new ServletHolder("mcp-" + name, transport);
         mcpHolder.setAsyncSupported(true);
         context.addServlet(mcpHolder, MCP_ENDPOINT);
-        FilterHolder gate = new FilterHolder(new ProtectedResourceFilter(tokens, metadataUrl, scopes, onlyToolCalls));
+        FilterHolder gate =
+                new FilterHolder(new ProtectedResourceFilter(tokens, metadataUrl, scopes, onlyToolCalls, toolScopes));
         gate.setAsyncSupported(true);
         context.addFilter(gate, MCP_ENDPOINT, EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(
@@ -331,6 +335,7 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
         private Optional<URI> advertisedResource = Optional.empty();
         private boolean onlyToolCalls;
         private Predicate<String> revokedAtIssuer = token -> false;
+        private final Map<String, String> toolScopes = new LinkedHashMap<>();
 
         private Builder(String name, URI issuer, URI jwksUri) {
             if (name == null || name.isBlank()) {
@@ -371,6 +376,18 @@ public final class ProtectedDemoUpstream implements AutoCloseable {
          */
         public Builder requireAuthOnlyForToolCalls(boolean onlyToolCalls) {
             this.onlyToolCalls = onlyToolCalls;
+            return this;
+        }
+
+        /**
+         * Makes {@code tool} (a tool of this upstream, such as "echo") require {@code scope}: a call with a valid token
+         * without it gets 403 {@code insufficient_scope}, for step-up tests.
+         */
+        public Builder toolRequiringScope(String tool, String scope) {
+            if (tool == null || tool.isBlank() || scope == null || scope.isBlank() || scope.contains(" ")) {
+                throw new IllegalArgumentException("tool and scope must be non-blank, scope a single scope token");
+            }
+            toolScopes.put(tool, scope);
             return this;
         }
 

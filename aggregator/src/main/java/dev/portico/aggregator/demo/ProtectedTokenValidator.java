@@ -34,19 +34,27 @@ import java.util.function.Predicate;
  */
 final class ProtectedTokenValidator {
 
-    /** The outcome: the token's subject, or why it is refused and whether that is the token's fault. */
-    record Outcome(Optional<String> subject, String problem, boolean keysUnavailable) {
+    /**
+     * The outcome: the token's subject and scopes, or why it is refused and whether that is the token's fault.
+     *
+     * @param scopes the token's {@code scope} claim, split; empty when it has none
+     */
+    record Outcome(Optional<String> subject, Set<String> scopes, String problem, boolean keysUnavailable) {
 
-        static Outcome valid(String subject) {
-            return new Outcome(Optional.of(subject), "", false);
+        Outcome {
+            scopes = Set.copyOf(scopes);
+        }
+
+        static Outcome valid(String subject, Set<String> scopes) {
+            return new Outcome(Optional.of(subject), scopes, "", false);
         }
 
         static Outcome invalid(String problem) {
-            return new Outcome(Optional.empty(), problem, false);
+            return new Outcome(Optional.empty(), Set.of(), problem, false);
         }
 
         static Outcome unavailable(String problem) {
-            return new Outcome(Optional.empty(), problem, true);
+            return new Outcome(Optional.empty(), Set.of(), problem, true);
         }
     }
 
@@ -96,7 +104,16 @@ final class ProtectedTokenValidator {
             return Outcome.invalid("the token has been revoked");
         }
         seen.add(jti);
-        return Outcome.valid(claims.getSubject());
+        return Outcome.valid(claims.getSubject(), scopes(claims));
+    }
+
+    /** RFC 9068 §2.2.3: {@code scope} is a space-separated string. */
+    private static Set<String> scopes(JWTClaimsSet claims) {
+        Object scope = claims.getClaim("scope");
+        if (!(scope instanceof String text) || text.isBlank()) {
+            return Set.of();
+        }
+        return Set.of(text.trim().split(" +"));
     }
 
     /**

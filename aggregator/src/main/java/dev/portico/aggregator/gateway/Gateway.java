@@ -78,7 +78,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         signIn.onSignedIn((owner, upstream) -> {
             GatewaySession session = sessions.get(owner);
             if (session != null) {
-                session.signedIn();
+                session.signedIn(upstream);
             }
         });
         signIn.onSignInFailed((owner, upstream) -> {
@@ -284,15 +284,16 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                     new McpSchema.CallToolRequest(route.get().upstreamName(), request.arguments(), request.meta());
             return DownstreamRequestIds.current().flatMap(requestId -> {
                 InFlightCall call = session.begin(requestId.orElse(null), exchange, request.progressToken());
+                SessionUpstream target =
+                        session.upstream(route.get().upstream()).orElseThrow();
                 return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
+                        .doOnNext(result -> session.callAccepted(target))
                         .onErrorResume(UpstreamCallException.class, e -> switch (e.failure()
                                 .kind()) {
                             case PROTOCOL_ERROR -> Mono.error(e.getCause());
-                            case UNAUTHORIZED -> afterRefusal(
-                                    session,
-                                    session.upstream(route.get().upstream()).orElseThrow(),
-                                    again,
-                                    true);
+                            case UNAUTHORIZED -> e.failure().refusesThisRequestOnly()
+                                    ? afterStepUpRefusal(session, target, e.failure(), again)
+                                    : afterRefusal(session, target, again, true);
                             default -> Mono.just(toolError(e.failure().message()));
                         })
                         .doFinally(signal -> session.end(call));
@@ -349,6 +350,28 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                             .addTextContent(
                                     "Signed in to " + upstream.name() + " with this session's existing sign-in.")
                             .build()));
+        });
+    }
+
+    /**
+     * What the client gets when the connected {@code upstream} refused one call for lack of scope: a step-up
+     * sign-in challenge, the call again when a held token already has the scopes, or why no sign-in can help.
+     */
+    private Mono<McpSchema.CallToolResult> afterStepUpRefusal(
+            GatewaySession session,
+            SessionUpstream upstream,
+            UpstreamFailure failure,
+            Mono<McpSchema.CallToolResult> retry) {
+        return session.stepUpStep(upstream, failure).flatMap(step -> {
+            if (step instanceof SignInStep.Challenge) {
+                AuthChallenge challenge = ((SignInStep.Challenge) step).challenge();
+                challengeShown.accept(challenge);
+                return SignInPrompt.answer(session, challenge);
+            }
+            if (step instanceof SignInStep.Refused) {
+                return Mono.just(toolError(((SignInStep.Refused) step).reason()));
+            }
+            return retry.switchIfEmpty(Mono.fromSupplier(() -> toolError(failure.message())));
         });
     }
 

@@ -9,6 +9,7 @@ import dev.portico.config.UpstreamConfig;
 import dev.portico.transport.downstream.DownstreamSession;
 import dev.portico.transport.upstream.UpstreamClientSpec;
 import dev.portico.transport.upstream.UpstreamConnector;
+import dev.portico.transport.upstream.UpstreamFailure;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -340,11 +341,26 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         return signIns.step(upstream);
     }
 
+    /** What follows for a connected upstream that refused one request with {@code failure} (a 403). */
+    public Mono<SignInStep> stepUpStep(SessionUpstream upstream, UpstreamFailure failure) {
+        return signIns.stepUp(upstream, failure);
+    }
+
+    /** The upstream took a call of this session: the broker may end a step-up it was counting. */
+    public void callAccepted(SessionUpstream upstream) {
+        signIn.callAccepted(downstream.id(), upstream.config());
+    }
+
     /**
-     * The owner of this session finished a sign-in: reconnect every upstream that waits for one and for which a
-     * token is now held (the sign-in may serve several upstreams of one issuer).
+     * The owner of this session finished a sign-in started for {@code upstream}: reconnect every upstream that waits
+     * for one and for which a token is now held (the sign-in may serve several upstreams of one issuer). A step-up
+     * leaves its upstream connected, and its next request carries the new token, so a client waiting on it is told
+     * at once.
      */
-    public void signedIn() {
+    public void signedIn(String upstream) {
+        Optional.ofNullable(upstreams.get(upstream))
+                .filter(u -> u.state() == SessionUpstream.State.READY)
+                .ifPresent(u -> completeElicitation(u.name()));
         upstreams.values().stream()
                 .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
                 .filter(u -> signIn.authorization(downstream.id(), u.config()).isPresent())

@@ -93,6 +93,14 @@ final class SessionSignIns {
         pending.remove(upstream.name());
     }
 
+    /**
+     * The connected upstream refused one request with {@code failure} (a 403): the broker decides on a step-up. Not
+     * shared with other calls: the broker counts the step-ups and replaces an unfinished one.
+     */
+    Mono<SignInStep> stepUp(SessionUpstream upstream, UpstreamFailure failure) {
+        return broker.onUnauthorized(owner, upstream.config(), failure);
+    }
+
     /** The pending challenge's state, for the status tool, without starting anything. */
     Optional<Mono<SignInStep>> peek(String upstreamName) {
         return Optional.ofNullable(pending.get(upstreamName)).map(Pending::step);

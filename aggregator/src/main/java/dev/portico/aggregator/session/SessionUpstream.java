@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>States: {@code IDLE} until first needed, {@code CONNECTING}, {@code READY}, {@code DOWN} while waiting to
  * retry (capped exponential backoff from the upstream's {@code reconnect} policy), {@code AUTH_REQUIRED} after a 401
- * or 403 until {@link #reconnectNow()} (after a sign-in), {@code CLOSED} at the end. A
+ * (or a 403 while connecting) until {@link #reconnectNow()} (after a sign-in), {@code CLOSED} at the end. A 403 to one
+ * request of a READY connection refuses that request only: the connection stays READY. A
  * READY connection drops to DOWN when a request fails with a lost connection, a ping goes unanswered, or a stdio
  * child exits; it then reconnects by itself. Every transition that can change what the session sees is reported to
  * the {@link Listener}. Each connection attempt has an epoch, so late results of an abandoned attempt are ignored.
@@ -152,7 +153,9 @@ public final class SessionUpstream implements AutoCloseable {
             }
             return call.apply(current).onErrorMap(e -> !(e instanceof UpstreamCallException), e -> {
                 UpstreamFailure f = UpstreamFailure.of(config, e);
-                if (f.connectionLost() || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED) {
+                // A 403 refuses one request (a step-up may follow); a 401 refuses the token, and every request with it.
+                if (f.connectionLost()
+                        || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !f.refusesThisRequestOnly()) {
                     connectionLost(currentEpoch, f);
                 }
                 return new UpstreamCallException(f, e);

@@ -554,6 +554,69 @@ class DemoIdentityProviderTest {
         assertThat(idp.refusals()).noneMatch(line -> line.contains(secret.reveal()) || line.contains(refreshToken));
     }
 
+    @Test
+    void whenTokensAreIssuedThenTheResponseNamesTheGrantedScope() throws Exception {
+        String clientId = publicClient(idp);
+        CodeVerifier verifier = new CodeVerifier();
+        String code = authorize(idp, new Browser(), clientId, verifier, RESOURCE);
+
+        HTTPResponse response = redeem(idp, new ClientID(clientId), code, verifier, RESOURCE);
+
+        assertThat(response.getBodyAsJSONObject().getAsString("scope")).isEqualTo("demo.read");
+        assertThat(claims(response).getStringClaim("scope")).isEqualTo("demo.read");
+    }
+
+    @Test
+    void whenAScopeIsWithheldThenTheTokenAndTheResponseLackIt() throws Exception {
+        try (DemoIdentityProvider strict = DemoIdentityProvider.builder()
+                .withholdScope("demo.admin")
+                .build()
+                .start()) {
+            String clientId = publicClient(strict);
+            CodeVerifier verifier = new CodeVerifier();
+            URI asksForAdmin = URI.create(authorizationUrl(strict, clientId, verifier, RESOURCE)
+                    .toString()
+                    .replace("scope=demo.read", "scope=demo.read+demo.admin"));
+            Browser.Page page = new Browser().openUntil(asksForAdmin, DemoIdentityProviderTest::isRedirect);
+            String code = AuthorizationResponse.parse(page.stoppedAt())
+                    .toSuccessResponse()
+                    .getAuthorizationCode()
+                    .getValue();
+
+            HTTPResponse response = redeem(strict, new ClientID(clientId), code, verifier, RESOURCE);
+
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            assertThat(response.getBodyAsJSONObject().getAsString("scope")).isEqualTo("demo.read");
+            assertThat(claims(response).getStringClaim("scope")).isEqualTo("demo.read");
+        }
+    }
+
+    @Test
+    void whenRefreshTokensAreForgottenThenRefreshingIsRefusedWithInvalidGrant() throws Exception {
+        try (DemoIdentityProvider forgetful =
+                DemoIdentityProvider.builder().build().start()) {
+            String clientId = publicClient(forgetful);
+            CodeVerifier verifier = new CodeVerifier();
+            String code = authorize(forgetful, new Browser(), clientId, verifier, RESOURCE);
+            String refreshToken = redeem(forgetful, new ClientID(clientId), code, verifier, RESOURCE)
+                    .getBodyAsJSONObject()
+                    .getAsString("refresh_token");
+            TokenRequest refresh = new TokenRequest.Builder(
+                            forgetful.tokenEndpoint(),
+                            new ClientID(clientId),
+                            new RefreshTokenGrant(new RefreshToken(refreshToken)))
+                    .resource(RESOURCE)
+                    .build();
+            assertThat(send(refresh).getStatusCode()).isEqualTo(200);
+
+            forgetful.forgetRefreshTokens();
+            HTTPResponse refused = send(refresh);
+
+            assertThat(refused.getStatusCode()).isEqualTo(400);
+            assertThat(refused.getBodyAsJSONObject().getAsString("error")).isEqualTo("invalid_grant");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static HTTPResponse revoke(TokenRevocationRequest request) throws IOException {

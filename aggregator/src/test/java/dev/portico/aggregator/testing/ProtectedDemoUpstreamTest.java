@@ -238,6 +238,35 @@ class ProtectedDemoUpstreamTest {
         }
     }
 
+    @Test
+    void whenAToolRequiresAScopeTheTokenLacksThen403InsufficientScopeForThatToolOnly() throws Exception {
+        try (ProtectedDemoUpstream admin = ProtectedDemoUpstream.builder("admin", idp)
+                .toolRequiringScope("echo", "demo.admin")
+                .build()
+                .start()) {
+            String token = DemoIdentityProviderTest.accessToken(idp, admin.resource());
+            HttpResponse<String> initialized = post(admin, INITIALIZE, Optional.of(token), Optional.empty());
+            Optional<String> session = initialized.headers().firstValue("Mcp-Session-Id");
+            post(admin, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", Optional.of(token), session);
+            String echo = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}}";
+            String whoami = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"whoami\",\"arguments\":{}}}";
+
+            HttpResponse<String> refused = post(admin, echo, Optional.of(token), session);
+            HttpResponse<String> allowed = post(admin, whoami, Optional.of(token), session);
+
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer error=\"insufficient_scope\", scope=\"demo.read demo.write demo.admin\","
+                            + " resource_metadata=\"" + admin.resourceMetadataUrl()
+                            + "\", error_description=\"this tool needs scope demo.admin\"");
+            assertThat(JSON.readTree(refused.body()).get("error").textValue()).isEqualTo("insufficient_scope");
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.body()).contains("hello " + DemoIdentityProvider.DEFAULT_SUBJECT);
+        }
+    }
+
     private static McpSyncClient connect(ProtectedDemoUpstream upstream, String token) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
                         "http://127.0.0.1:" + upstream.port())

@@ -49,6 +49,19 @@ public record SignInTarget(
         Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     }
 
+    /** The same target asking for {@code newScopes} and requiring {@code newRequired} of a token: a step-up. */
+    public SignInTarget withScopes(List<String> newScopes, Set<String> newRequired) {
+        return new SignInTarget(
+                upstream,
+                resource,
+                sendResource,
+                newScopes,
+                newRequired,
+                authorizationEndpoint,
+                tokenEndpoint,
+                issuerParameterSupported);
+    }
+
     /** The issuer identifier of the authorization server. */
     public String issuer() {
         return tokenEndpoint.issuer();

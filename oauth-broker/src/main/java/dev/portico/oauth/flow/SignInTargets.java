@@ -56,11 +56,14 @@ public final class SignInTargets {
         List<String> supported = found.resourceMetadata()
                 .map(ProtectedResourceMetadata::scopesSupported)
                 .orElse(List.of());
+        List<String> serverScopes =
+                server.getScopes() == null ? List.of() : server.getScopes().toStringList();
         return new SignInTarget(
                 upstream,
                 found.resource(),
                 auth.sendResource(),
-                ScopeChoice.choose(auth.scopes(), challenged, supported),
+                ScopeChoice.withOfflineAccess(
+                        ScopeChoice.choose(auth.scopes(), challenged, supported), auth.scopes(), serverScopes),
                 Set.copyOf(ScopeChoice.choose(auth.scopes(), challenged, List.of())),
                 authorizationEndpoint,
                 new TokenEndpoint(issuer, tokenEndpoint, client, revocationEndpoint(server)),

@@ -1,9 +1,14 @@
 package dev.portico.oauth.token;
 
+import dev.portico.config.Secret;
+import dev.portico.oauth.audit.AuditEvent;
+import dev.portico.oauth.audit.AuditRecord;
+import dev.portico.oauth.audit.AuthAudit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,21 +24,21 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>a set for this very resource, or not bound to any resource, is used as it is while it is valid, and renewed
- *       with its refresh token once it expires (or will within {@link #EXPIRY_MARGIN});
+ *       with its refresh token once it expires, or will within the refresh margin ({@code oauth.refreshMargin}), so
+ *       that it is still valid when the upstream reads it;
  *   <li>a set for another resource of the same issuer is exchanged, with its refresh token and {@code resource}, for
  *       a token bound to this resource (RFC 8707 §2.2), which is stored beside it; without a refresh token (or when
  *       the refresh fails) its access token is sent as it is, and the upstream decides whether it accepts it.
  * </ol>
  *
- * <p>A set that expired and cannot be renewed is dropped, so the upstream's next 401 leads to a new sign-in.
+ * <p>A set that expired and cannot be renewed is dropped, so the upstream's next 401 leads to a new sign-in. A set
+ * whose access token an upstream refused before it expired is renewed on demand ({@link #renewRefused}).
  *
- * <p>Safe for concurrent use. Refreshes of one owner are serialized, so that two calls do not both spend a refresh
- * token that the server rotates.
+ * <p>Safe for concurrent use. Refreshes of one owner are serialized, and each one re-checks the store once it holds
+ * the lock, so that concurrent calls that all find the token expiring cause one refresh request, not one each, and
+ * do not spend a refresh token that the server rotates twice. Every refresh is audited ({@link AuditEvent#REFRESH}).
  */
 public final class AccessTokens {
-
-    /** How long before {@code expires_in} runs out a token is renewed: the request must still arrive in time. */
-    public static final Duration EXPIRY_MARGIN = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessTokens.class);
     private static final int LOCK_STRIPES = 64;
@@ -41,12 +46,23 @@ public final class AccessTokens {
     private final TokenStore store;
     private final TokenClient client;
     private final Clock clock;
+    private final Duration refreshMargin;
+    private final AuthAudit audit;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
-    public AccessTokens(TokenStore store, TokenClient client, Clock clock) {
+    /**
+     * @param refreshMargin how long before its expiry a token is renewed: the request must still arrive in time
+     * @param audit where refreshes are recorded
+     */
+    public AccessTokens(TokenStore store, TokenClient client, Clock clock, Duration refreshMargin, AuthAudit audit) {
         this.store = Objects.requireNonNull(store, "store");
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.refreshMargin = Objects.requireNonNull(refreshMargin, "refreshMargin");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        if (refreshMargin.isNegative()) {
+            throw new IllegalArgumentException("refreshMargin must not be negative: " + refreshMargin);
+        }
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -61,7 +77,7 @@ public final class AccessTokens {
         if (choice == null || choice.usableAsIs()) {
             return choice == null ? Optional.empty() : Optional.of(choice.tokens);
         }
-        ReentrantLock lock = locks[Math.floorMod(owner.hashCode(), LOCK_STRIPES)];
+        ReentrantLock lock = lockOf(owner);
         lock.lock();
         try {
             // Another call may have renewed it while this one waited.
@@ -75,12 +91,60 @@ public final class AccessTokens {
         }
     }
 
+    /**
+     * Renews the owner's set for {@code need} whose access token {@code refused} an upstream has just refused with a
+     * 401, although it may not have expired (revoked, or the upstream's clock runs ahead). When another call renewed
+     * it meanwhile, that renewal is the answer and no second request is made. Empty when it cannot be renewed (no
+     * refresh token, {@code invalid_grant}, server unreachable): the refused set is then dropped, since sending it
+     * again would only be refused again, and the owner must sign in.
+     */
+    public Optional<TokenSet> renewRefused(String owner, TokenNeed need, Secret refused) {
+        Objects.requireNonNull(refused, "refused");
+        ReentrantLock lock = lockOf(owner);
+        lock.lock();
+        try {
+            Choice choice = choose(owner, need);
+            if (choice == null) {
+                return Optional.empty();
+            }
+            if (!choice.tokens.accessToken().equals(refused)) {
+                // Renewed by another call while this one waited, or another set fits better: that one is new.
+                return choice.usableAsIs() ? Optional.of(choice.tokens) : renew(owner, need, choice);
+            }
+            Optional<TokenSet> renewed = refresh(owner, need, choice.tokens, "refused");
+            // A no-op when the renewed set took its place under the same key; else the refused set must not linger.
+            store.remove(owner, choice.tokens);
+            return renewed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock lockOf(String owner) {
+        return locks[Math.floorMod(owner.hashCode(), LOCK_STRIPES)];
+    }
+
     private Optional<TokenSet> renew(String owner, TokenNeed need, Choice choice) {
-        TokenSet tokens = choice.tokens;
+        Optional<TokenSet> renewed = refresh(owner, need, choice.tokens, choice.expired ? "expired" : "other resource");
+        return renewed.isPresent() ? renewed : fallBack(owner, choice);
+    }
+
+    /**
+     * One refresh request, stored and audited; empty when the set cannot be refreshed or the server said no. The
+     * caller decides what becomes of the old set.
+     */
+    private Optional<TokenSet> refresh(String owner, TokenNeed need, TokenSet tokens, String reason) {
         boolean refreshable = tokens.refreshToken().isPresent()
                 && tokens.clientId().equals(need.endpoint().clientId());
         if (!refreshable) {
-            return fallBack(owner, choice);
+            audit.record(AuditRecord.failed(
+                    AuditEvent.REFRESH,
+                    need.upstream(),
+                    need.issuer(),
+                    owner,
+                    "no_refresh_token",
+                    "reason=" + reason + "; the token set has no refresh token for this client"));
+            return Optional.empty();
         }
         try {
             TokenSet renewed = client.refresh(need.endpoint(), tokens, need.resource());
@@ -90,7 +154,9 @@ public final class AccessTokens {
                     need.upstream(),
                     need.issuer(),
                     LogIds.owner(owner),
-                    choice.expired ? "expired" : "other resource");
+                    reason);
+            audit.record(AuditRecord.ok(AuditEvent.REFRESH, need.upstream(), need.issuer(), owner)
+                    .withDetail("reason=" + reason));
             return Optional.of(renewed);
         } catch (TokenRequestException e) {
             LOG.info(
@@ -99,10 +165,14 @@ public final class AccessTokens {
                     need.issuer(),
                     LogIds.owner(owner),
                     e.getMessage());
-            if (e.grantRejected() && choice.expired) {
-                store.remove(owner, tokens);
-            }
-            return fallBack(owner, choice);
+            audit.record(AuditRecord.failed(
+                    AuditEvent.REFRESH,
+                    need.upstream(),
+                    need.issuer(),
+                    owner,
+                    e.errorCode().orElse(e.kind().name().toLowerCase(Locale.ROOT)),
+                    "reason=" + reason));
+            return Optional.empty();
         }
     }
 
@@ -137,7 +207,7 @@ public final class AccessTokens {
         boolean otherResource = need.resource().isPresent()
                 && chosen.resource().isPresent()
                 && !chosen.resource().equals(need.resource());
-        return new Choice(chosen, chosen.expiresWithin(now, EXPIRY_MARGIN), otherResource);
+        return new Choice(chosen, chosen.expiresWithin(now, refreshMargin), otherResource);
     }
 
     /** The candidate picked, and what stands between it and the upstream. */

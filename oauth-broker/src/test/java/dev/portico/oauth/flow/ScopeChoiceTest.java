@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,5 +24,31 @@ class ScopeChoiceTest {
     void whenChoosingThenConfigThenChallengeThenMetadataThenNone(
             List<String> configured, List<String> challenged, List<String> supported, List<String> expected) {
         assertThat(ScopeChoice.choose(configured, challenged, supported)).isEqualTo(expected);
+    }
+
+    @Test
+    void whenTheServerListsOfflineAccessThenItIsAskedForBesideTheChosenScopes() {
+        assertThat(ScopeChoice.withOfflineAccess(
+                        List.of("files.read"), List.of(), List.of("files.read", "offline_access")))
+                .containsExactly("files.read", "offline_access");
+    }
+
+    @Test
+    void whenTheServerDoesNotListOfflineAccessThenItIsNotAskedFor() {
+        assertThat(ScopeChoice.withOfflineAccess(List.of("files.read"), List.of(), List.of("files.read")))
+                .containsExactly("files.read");
+    }
+
+    @Test
+    void whenScopesAreConfiguredThenOfflineAccessIsNotAdded() {
+        assertThat(ScopeChoice.withOfflineAccess(
+                        List.of("files.read"), List.of("files.read"), List.of("files.read", "offline_access")))
+                .containsExactly("files.read");
+    }
+
+    @Test
+    void whenNothingElseIsAskedForThenOfflineAccessIsNotAskedForAlone() {
+        assertThat(ScopeChoice.withOfflineAccess(List.of(), List.of(), List.of("offline_access")))
+                .isEmpty();
     }
 }

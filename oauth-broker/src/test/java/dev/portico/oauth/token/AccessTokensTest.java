@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.portico.config.Secret;
 import dev.portico.oauth.MutableClock;
+import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.client.ClientIdentity;
 import dev.portico.oauth.http.LoopbackServer;
 import dev.portico.oauth.http.OutboundHttp;
@@ -12,10 +13,17 @@ import dev.portico.oauth.http.OutboundHttpSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +51,7 @@ class AccessTokensTest {
         http = new OutboundHttp(
                 OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.0/8", "::1/128")));
         client = new TokenClient(http.nimbusSender(), clock);
-        accessTokens = new AccessTokens(store, client, clock);
+        accessTokens = new AccessTokens(store, client, clock, Duration.ofSeconds(30), new AuthAudit(clock));
     }
 
     @AfterEach
@@ -189,5 +197,115 @@ class AccessTokensTest {
 
         assertThat(accessTokens.find(OWNER, new TokenNeed("files", endpoint, Set.of("admin"), Optional.of(FILES))))
                 .isEmpty();
+    }
+
+    /** An endpoint whose every use the test can count; it issues a fresh token each time. */
+    private TokenEndpoint renewingEndpoint() {
+        AtomicInteger issued = new AtomicInteger();
+        loopback.behave(
+                "/token",
+                (request, response, callback) -> LoopbackServer.send(
+                        response,
+                        callback,
+                        LoopbackServer.Reply.json("{\"access_token\":\"renewed-" + issued.incrementAndGet()
+                                + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+        return new TokenEndpoint(mockEndpoint().issuer(), loopback.url("/token"), portico());
+    }
+
+    @Test
+    void whenTokenExpiresWithinTheMarginThenRenewedAndNotBefore() {
+        TokenEndpoint endpoint = renewingEndpoint();
+        held(endpoint, Optional.of(Secret.of("r")), Duration.ofMinutes(2), FILES);
+        AccessTokens withMinuteMargin =
+                new AccessTokens(store, client, clock, Duration.ofMinutes(1), new AuthAudit(clock));
+        TokenNeed need = new TokenNeed("files", endpoint, Set.of(), Optional.of(FILES));
+
+        assertThat(withMinuteMargin.find(OWNER, need).orElseThrow().accessToken())
+                .isEqualTo(Secret.of("held-access"));
+        clock.advance(Duration.ofSeconds(61));
+
+        assertThat(withMinuteMargin.find(OWNER, need).orElseThrow().accessToken())
+                .isEqualTo(Secret.of("renewed-1"));
+        assertThat(loopback.count("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void whenManyCallsFindTheSameExpiredTokenThenOneRefreshServesThemAll() throws Exception {
+        TokenEndpoint endpoint = renewingEndpoint();
+        held(endpoint, Optional.of(Secret.of("r")), Duration.ofMinutes(5), FILES);
+        clock.advance(Duration.ofMinutes(5));
+        TokenNeed need = new TokenNeed("files", endpoint, Set.of(), Optional.of(FILES));
+        int calls = 8;
+        ExecutorService threads = Executors.newFixedThreadPool(calls);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Optional<TokenSet>>> found = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                found.add(threads.submit(() -> {
+                    go.await();
+                    return accessTokens.find(OWNER, need);
+                }));
+            }
+            go.countDown();
+            for (Future<Optional<TokenSet>> each : found) {
+                assertThat(each.get(10, TimeUnit.SECONDS).orElseThrow().accessToken())
+                        .isEqualTo(Secret.of("renewed-1"));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(loopback.count("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void whenAValidTokenIsRefusedThenRenewedAtOnce() {
+        TokenEndpoint endpoint = renewingEndpoint();
+        TokenSet refused = held(endpoint, Optional.of(Secret.of("r")), Duration.ofHours(1), FILES);
+        TokenNeed need = new TokenNeed("files", endpoint, Set.of(), Optional.of(FILES));
+
+        Optional<TokenSet> renewed = accessTokens.renewRefused(OWNER, need, refused.accessToken());
+
+        assertThat(renewed.orElseThrow().accessToken()).isEqualTo(Secret.of("renewed-1"));
+        assertThat(renewed.get().refreshToken()).contains(Secret.of("r"));
+        assertThat(store.find(OWNER, endpoint.issuer(), Set.of())).containsExactly(renewed.get());
+        assertThat(loopback.count("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheRefusedTokenWasRenewedMeanwhileThenThatRenewalIsTheAnswer() {
+        TokenEndpoint endpoint = renewingEndpoint();
+        TokenSet refused = held(endpoint, Optional.of(Secret.of("r")), Duration.ofHours(1), FILES);
+        TokenNeed need = new TokenNeed("files", endpoint, Set.of(), Optional.of(FILES));
+        TokenSet first =
+                accessTokens.renewRefused(OWNER, need, refused.accessToken()).orElseThrow();
+
+        Optional<TokenSet> second = accessTokens.renewRefused(OWNER, need, refused.accessToken());
+
+        assertThat(second).contains(first);
+        assertThat(loopback.count("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void whenARefusedTokenCannotBeRenewedThenDropped() {
+        TokenEndpoint endpoint = countingEndpoint();
+        TokenSet refused = held(endpoint, Optional.of(Secret.of("revoked")), Duration.ofHours(1), FILES);
+        TokenNeed need = new TokenNeed("files", endpoint, Set.of(), Optional.of(FILES));
+
+        assertThat(accessTokens.renewRefused(OWNER, need, refused.accessToken()))
+                .isEmpty();
+        assertThat(store.find(OWNER, endpoint.issuer(), Set.of())).isEmpty();
+        assertThat(loopback.count("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void whenARefusedTokenHasNoRefreshTokenThenDroppedWithoutARequest() {
+        TokenEndpoint endpoint = countingEndpoint();
+        TokenSet refused = held(endpoint, Optional.empty(), Duration.ofHours(1), FILES);
+        TokenNeed need = new TokenNeed("files", endpoint, Set.of(), Optional.of(FILES));
+
+        assertThat(accessTokens.renewRefused(OWNER, need, refused.accessToken()))
+                .isEmpty();
+        assertThat(store.find(OWNER, endpoint.issuer(), Set.of())).isEmpty();
+        assertThat(loopback.count("/token")).isZero();
     }
 }

@@ -33,6 +33,14 @@ public record UpstreamFailure(Kind kind, String message, int status, Optional<St
         OTHER
     }
 
+    /**
+     * True for a 403: the upstream took the token but refuses this one request (RFC 6750 §3.1 {@code
+     * insufficient_scope} is the usual cause). The connection stays usable for everything else.
+     */
+    public boolean refusesThisRequestOnly() {
+        return kind == Kind.UNAUTHORIZED && status == 403;
+    }
+
     /** True when the failure says the connection is unusable and should be reopened. */
     public boolean connectionLost() {
         return kind == Kind.UNREACHABLE || kind == Kind.OTHER;

@@ -100,4 +100,46 @@ class UpstreamFailureTest {
             server.stop();
         }
     }
+
+    @Test
+    void whenAStreamableUpstreamAnswers403ThenTheFailureCarriesStatusAndChallengeAndKeepsTheConnection()
+            throws Exception {
+        String challenge = "Bearer error=\"insufficient_scope\", scope=\"files.read files.admin\","
+                + " resource_metadata=\"http://127.0.0.1/.well-known/oauth-protected-resource\"";
+        Server server = new Server();
+        ServerConnector http = new ServerConnector(server);
+        http.setHost("127.0.0.1");
+        server.addConnector(http);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(
+                    org.eclipse.jetty.server.Request request,
+                    org.eclipse.jetty.server.Response response,
+                    Callback callback) {
+                response.setStatus(403);
+                response.getHeaders().put("WWW-Authenticate", challenge);
+                callback.succeeded();
+                return true;
+            }
+        });
+        server.start();
+        try {
+            UpstreamConfig config = upstream(
+                    UpstreamTransport.STREAMABLE_HTTP, URI.create("http://127.0.0.1:" + http.getLocalPort() + "/mcp"));
+            Throwable error = connector
+                    .connect(config, UpstreamClientSpec.builder().build())
+                    .map(c -> (Throwable) null)
+                    .onErrorResume(e -> reactor.core.publisher.Mono.just(e))
+                    .block();
+
+            UpstreamFailure failure = UpstreamFailure.of(config, error);
+            assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.UNAUTHORIZED);
+            assertThat(failure.status()).isEqualTo(403);
+            assertThat(failure.wwwAuthenticate()).hasValue(challenge);
+            assertThat(failure.refusesThisRequestOnly()).isTrue();
+            assertThat(failure.connectionLost()).isFalse();
+        } finally {
+            server.stop();
+        }
+    }
 }
