@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** The command line that runs {@link PorticoMain} as a child JVM from the test class path. */
@@ -25,9 +26,16 @@ final class PorticoProcess {
      * {@code customizer} adds capabilities and handlers.
      */
     static McpSyncClient stdioClient(Consumer<McpClient.SyncSpec> customizer, String... args) {
+        return stdioClient(Map.of(), customizer, args);
+    }
+
+    /** The same, with {@code environment} added to the child's environment. */
+    static McpSyncClient stdioClient(
+            Map<String, String> environment, Consumer<McpClient.SyncSpec> customizer, String... args) {
         List<String> command = command(args);
         ServerParameters parameters = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
+                .env(environment)
                 .build();
         McpClient.SyncSpec spec = McpClient.sync(new StdioClientTransport(parameters, McpJsonDefaults.getMapper()))
                 .requestTimeout(CLIENT_TIMEOUT)
