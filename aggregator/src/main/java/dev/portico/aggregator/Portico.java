@@ -5,6 +5,7 @@ import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
+import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.config.PorticoConfig;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,12 +72,28 @@ public final class Portico implements AutoCloseable {
 
     /** {@link #startHttp(PorticoConfig)} with the clock sign-ins and tokens expire by; tests move it. */
     public static Portico startHttp(PorticoConfig config, Clock clock) throws Exception {
+        return startHttp(config, clock, BrokerState.inProcess());
+    }
+
+    /**
+     * {@link #startHttp(PorticoConfig, Clock)} keeping the broker's state in {@code state}, which this Portico closes
+     * when it closes.
+     */
+    public static Portico startHttp(PorticoConfig config, Clock clock, BrokerState state) throws Exception {
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
-        SignInWiring signIn = new SignInWiring(config, publicBaseUrl, clock);
+        SignInWiring signIn;
+        try {
+            signIn = new SignInWiring(config, publicBaseUrl, clock, state);
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
-        HealthServlet health = new HealthServlet(ready::get);
+        HealthServlet health = new HealthServlet(() -> ready.get()
+                ? state.unavailable().map(reason -> "sign-in storage unavailable: " + reason)
+                : Optional.of("not started, or stopping"));
         HttpMcpServer.Builder builder = HttpMcpServer.builder(gateway)
                 .host(config.server().host())
                 .port(config.server().port())

@@ -2,6 +2,7 @@ package dev.portico.aggregator;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.testing.BrokerOnLoopback;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.ConfigLoader;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A real identity provider, protected upstreams that trust it, and a Portico in front of them, all on loopback;
@@ -25,6 +27,9 @@ final class SignInWorld implements AutoCloseable {
     final DemoIdentityProvider idp;
     final List<ProtectedDemoUpstream> upstreams = new ArrayList<>();
     Portico portico;
+    private PorticoConfig lastConfig;
+    private Supplier<BrokerState> sharedState;
+    private String topLevelYaml = "";
     private Clock porticoClock = Clock.systemUTC();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -74,10 +79,37 @@ final class SignInWorld implements AutoCloseable {
                 yaml.append("    auth:\n").append(auth.indent(6));
             }
         }
-        PorticoConfig config = new ConfigLoader(name -> null).parse(yaml.toString(), "sign-in test");
-        portico = Portico.startHttp(config, porticoClock);
-        closeables.add(portico);
+        yaml.append(topLevelYaml);
+        lastConfig = new ConfigLoader(name -> null).parse(yaml.toString(), "sign-in test");
+        portico = start(lastConfig);
         return portico;
+    }
+
+    /**
+     * Another Portico with the configuration of the last {@link #startPortico}: a second replica behind the same
+     * load balancer, sharing state with the first only through {@link #sharedState} or the configured storage.
+     */
+    Portico startReplica() throws Exception {
+        return start(lastConfig);
+    }
+
+    private Portico start(PorticoConfig config) throws Exception {
+        Portico started = Portico.startHttp(
+                config, porticoClock, sharedState == null ? BrokerState.inProcess() : sharedState.get());
+        closeables.add(started);
+        return started;
+    }
+
+    /** Porticos started from now on keep the broker's state in what {@code state} supplies (one per Portico). */
+    SignInWorld sharedState(Supplier<BrokerState> state) {
+        this.sharedState = state;
+        return this;
+    }
+
+    /** Top-level YAML added to the configuration of Porticos started from now on, e.g. a {@code storage:} section. */
+    SignInWorld porticoYaml(String yaml) {
+        this.topLevelYaml = yaml.endsWith("\n") ? yaml : yaml + "\n";
+        return this;
     }
 
     Portico startPortico() throws Exception {
@@ -86,9 +118,14 @@ final class SignInWorld implements AutoCloseable {
 
     /** A client session, recording the tools/list_changed notifications it receives. */
     Session session() {
+        return session(portico);
+    }
+
+    /** A client session with {@code target}, for worlds with several Porticos. */
+    Session session(Portico target) {
         List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
         McpSyncClient client =
-                Clients.connect(Clients.streamable(portico.baseUri()), spec -> spec.toolsChangeConsumer(changes::add));
+                Clients.connect(Clients.streamable(target.baseUri()), spec -> spec.toolsChangeConsumer(changes::add));
         Session session = new Session(client, changes);
         closeables.add(client::closeGracefully);
         return session;

@@ -1,5 +1,6 @@
 package dev.portico.aggregator.auth;
 
+import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.cimd.ClientMetadataDocument;
 import dev.portico.cimd.ClientMetadataServlet;
 import dev.portico.config.PorticoConfig;
@@ -29,6 +30,7 @@ public final class SignInWiring implements AutoCloseable {
     private final PorticoConfig config;
     private final Supplier<URI> publicBaseUrl;
     private final OAuthBroker broker;
+    private final BrokerState state;
 
     /**
      * @param publicBaseUrl Portico's public URL: {@code server.publicUrl}, or the listener's address once it is bound
@@ -39,11 +41,17 @@ public final class SignInWiring implements AutoCloseable {
 
     /** @param clock the time source for token and sign-in expiry; tests move it instead of waiting */
     public SignInWiring(PorticoConfig config, Supplier<URI> publicBaseUrl, Clock clock) {
+        this(config, publicBaseUrl, clock, BrokerState.inProcess());
+    }
+
+    /** @param state where the broker keeps sign-ins, tokens and registrations; closed with this wiring */
+    public SignInWiring(PorticoConfig config, Supplier<URI> publicBaseUrl, Clock clock, BrokerState state) {
         this.config = config;
         this.publicBaseUrl = publicBaseUrl;
-        this.broker = OAuthBroker.create(
+        this.state = state;
+        this.broker = OAuthBroker.create(state.applyTo(
                 BrokerSettings.of(config.oauth(), publicBaseUrl, OutboundHttpSettings.from(config.security()))
-                        .withClock(clock));
+                        .withClock(clock)));
     }
 
     public SignInBroker signInBroker() {
@@ -79,6 +87,7 @@ public final class SignInWiring implements AutoCloseable {
     @Override
     public void close() {
         broker.close();
+        state.close();
     }
 
     /**

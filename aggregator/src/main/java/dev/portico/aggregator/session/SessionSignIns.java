@@ -3,7 +3,11 @@ package dev.portico.aggregator.session;
 import dev.portico.aggregator.auth.SignInBroker;
 import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.transport.upstream.UpstreamFailure;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +38,11 @@ final class SessionSignIns {
     private final Clock clock;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    private record Pending(Mono<SignInStep> step, int silentRetries) {}
+    /**
+     * @param credential a fingerprint of the credential held for the upstream when the step was asked for, so that a
+     *     token stored later (by a callback another replica served) can be told from one the upstream refused
+     */
+    private record Pending(Mono<SignInStep> step, int silentRetries, Optional<String> credential) {}
 
     SessionSignIns(String owner, String logId, SignInBroker broker, Clock clock) {
         this.owner = owner;
@@ -47,12 +55,12 @@ final class SessionSignIns {
     void authRequired(SessionUpstream upstream) {
         Pending previous = pending.get(upstream.name());
         int retries = previous == null ? 0 : previous.silentRetries();
-        Pending next = new Pending(ask(upstream, retries), retries);
+        Pending next = pending(upstream, retries);
         pending.put(upstream.name(), next);
         next.step().subscribe(step -> {
             if (step instanceof SignInStep.Retry && upstream.state() == SessionUpstream.State.AUTH_REQUIRED) {
                 log.info("Session {}: reusing the session's sign-in for {}", logId, upstream.name());
-                pending.put(upstream.name(), new Pending(next.step(), retries + 1));
+                pending.put(upstream.name(), new Pending(next.step(), retries + 1, next.credential()));
                 upstream.reconnectNow().subscribe();
             }
         });
@@ -70,19 +78,52 @@ final class SessionSignIns {
     Mono<SignInStep> step(SessionUpstream upstream) {
         Pending current = pending.get(upstream.name());
         if (current == null) {
-            current = new Pending(ask(upstream, 0), 0);
+            current = pending(upstream, 0);
             pending.put(upstream.name(), current);
         }
         Pending used = current;
         return used.step().flatMap(step -> {
             if (step instanceof SignInStep.Challenge
                     && ((SignInStep.Challenge) step).challenge().expired(clock.instant())) {
-                Pending renewed = new Pending(ask(upstream, used.silentRetries()), used.silentRetries());
+                Pending renewed = pending(upstream, used.silentRetries());
                 pending.put(upstream.name(), renewed);
                 return renewed.step();
             }
+            if (step instanceof SignInStep.Challenge && signedInElsewhere(upstream, used)) {
+                log.info("Session {}: a sign-in for {} finished on another replica", logId, upstream.name());
+                pending.remove(upstream.name(), used);
+                return Mono.just(new SignInStep.Retry());
+            }
             return Mono.just(step);
         });
+    }
+
+    /**
+     * Whether a credential for the upstream is held now that was not when the challenge was made: the user signed in
+     * through a callback this replica did not serve, so it heard nothing of it.
+     */
+    private boolean signedInElsewhere(SessionUpstream upstream, Pending challenged) {
+        Optional<String> now = credential(upstream);
+        return now.isPresent() && !now.equals(challenged.credential());
+    }
+
+    private Pending pending(SessionUpstream upstream, int silentRetries) {
+        Optional<String> credential = credential(upstream);
+        return new Pending(ask(upstream, silentRetries), silentRetries, credential);
+    }
+
+    /** A SHA-256 fingerprint of the {@code Authorization} value held for the upstream, never the value itself. */
+    private Optional<String> credential(SessionUpstream upstream) {
+        return broker.authorization(owner, upstream.config()).map(SessionSignIns::fingerprint);
+    }
+
+    private static String fingerprint(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**
