@@ -5,6 +5,7 @@ import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
+import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.config.PorticoConfig;
 import dev.portico.transport.downstream.HttpMcpServer;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
 
 /**
  * The composition root: one config, one {@link Gateway}, and the downstream endpoint that serves it (HTTP, or stdio
@@ -40,6 +45,14 @@ public final class Portico implements AutoCloseable {
     private final StdioMcpServer stdio;
     private final AtomicBoolean ready;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Work done now and then while Portico runs. */
+    private volatile Disposable background = Disposables.disposed();
+
+    /**
+     * How often a replica that shares the broker's state looks for sign-ins that another replica finished for its
+     * sessions, so that their upstreams reconnect and their clients hear of it without calling again.
+     */
+    private static final Duration SIGN_INS_ELSEWHERE = Duration.ofSeconds(2);
 
     private Portico(
             Gateway gateway,
@@ -118,7 +131,12 @@ public final class Portico implements AutoCloseable {
                 config.source(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        return new Portico(gateway, signIn, http, null, null, ready);
+        Portico portico = new Portico(gateway, signIn, http, null, null, ready);
+        if (state.shared()) {
+            portico.background = Flux.interval(SIGN_INS_ELSEWHERE)
+                    .subscribe(tick -> gateway.sessions().forEach(GatewaySession::noticeSignInsElsewhere));
+        }
+        return portico;
     }
 
     /**
@@ -207,6 +225,7 @@ public final class Portico implements AutoCloseable {
             return;
         }
         ready.set(false);
+        background.dispose();
         gateway.close();
         if (signIn != null) {
             signIn.close();

@@ -59,6 +59,30 @@ class ReplicasEndToEndTest {
         assertThat(Clients.text(session.call("calendar__whoami"))).contains("hello demo-user");
     }
 
+    @Test
+    void aSessionWaitingForASignInHearsOfItWhenAnotherReplicaFinishedIt() throws Exception {
+        world = new SignInWorld(idp -> {});
+        world.upstream("calendar", u -> {});
+        Shared shared = new Shared(new InMemorySignInStore(Clock.systemUTC()), new InMemoryTokenStore());
+        world.sharedState(() -> shared);
+        Portico first = world.startPortico();
+        Portico second = world.startReplica();
+        SignInWorld.Session session = world.session(first);
+        await().atMost(SETTLES).until(() -> session.toolNames().contains("calendar__authenticate"));
+        URI link = authUrl(session.call("calendar__authenticate"));
+        Browser browser = new Browser();
+        URI callback = browser.openUntil(link, url -> url.getPath().equals(CALLBACK_PATH))
+                .stoppedAt();
+        int announcements = session.toolChanges().size();
+
+        assertThat(browser.open(onReplica(callback, second)).status()).isEqualTo(200);
+
+        await().atMost(SETTLES)
+                .until(() -> session.toolChanges().size() > announcements
+                        && session.toolNames().contains("calendar__whoami"));
+        assertThat(Clients.text(session.call("calendar__whoami"))).contains("hello demo-user");
+    }
+
     /** The same request as a load balancer would route it to {@code replica}. */
     static URI onReplica(URI url, Portico replica) {
         URI base = replica.baseUri();
@@ -71,6 +95,11 @@ class ReplicasEndToEndTest {
         @Override
         public BrokerSettings applyTo(BrokerSettings settings) {
             return settings.withSignInStore(signIns).withTokenStore(tokens);
+        }
+
+        @Override
+        public boolean shared() {
+            return true;
         }
 
         @Override

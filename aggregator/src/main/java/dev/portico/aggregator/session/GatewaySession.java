@@ -372,6 +372,21 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     }
 
     /**
+     * Reconnects each upstream waiting for a sign-in that another replica has meanwhile finished, and tells a
+     * client waiting on it, as {@link #signedIn} does for sign-ins this replica finished. For replicas that share the
+     * broker's state, called now and then.
+     */
+    public void noticeSignInsElsewhere() {
+        upstreams.values().stream()
+                .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
+                .filter(signIns::signedInElsewhere)
+                .forEach(u -> u.reconnectNow()
+                        .onErrorResume(e -> Mono.empty())
+                        .doFinally(signal -> completeElicitation(u.name()))
+                        .subscribe());
+    }
+
+    /**
      * Signs this session out of the issuer of {@code upstream} (of every issuer when empty), then reconnects each
      * upstream that relied on it, so that its tools follow what it allows without the token and the client is told.
      *

@@ -99,6 +99,15 @@ final class SessionSignIns {
     }
 
     /**
+     * Whether the upstream waits for a sign-in that has meanwhile finished on another replica (whose callback this
+     * replica did not serve, so it heard nothing of it).
+     */
+    boolean signedInElsewhere(SessionUpstream upstream) {
+        Pending current = pending.get(upstream.name());
+        return current != null && signedInElsewhere(upstream, current);
+    }
+
+    /**
      * Whether a credential for the upstream is held now that was not when the challenge was made: the user signed in
      * through a callback this replica did not serve, so it heard nothing of it.
      */

@@ -13,6 +13,12 @@ public interface BrokerState extends AutoCloseable {
     /** {@code settings} with this state's stores. */
     BrokerSettings applyTo(BrokerSettings settings);
 
+    /**
+     * Whether other processes share this state, so that sign-ins can finish where this process does not hear of
+     * them.
+     */
+    boolean shared();
+
     /** Why new sign-ins cannot be stored now, for {@code /readyz}; empty while they can. */
     Optional<String> unavailable();
 
@@ -25,6 +31,11 @@ public interface BrokerState extends AutoCloseable {
             @Override
             public BrokerSettings applyTo(BrokerSettings settings) {
                 return settings;
+            }
+
+            @Override
+            public boolean shared() {
+                return false;
             }
 
             @Override
