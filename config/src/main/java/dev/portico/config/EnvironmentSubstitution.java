@@ -21,11 +21,12 @@ final class EnvironmentSubstitution {
 
     /**
      * Values that are, or often hold, credentials: client secrets, and the headers and environment of upstreams
-     * (API keys, bearer tokens). Problems about them never quote the value, since a literal secret that happens to
-     * contain "${" would otherwise be printed.
+     * (API keys, bearer tokens), and the storage keys, password and URL (which may carry a password). Problems about
+     * them never quote the value, since a literal secret that happens to contain "${" would otherwise be printed.
      */
     private static final Pattern SECRET_PATH =
-            Pattern.compile("upstreams\\[[0-9]+\\]\\.(auth\\.clientSecret|(headers|env)\\..+)");
+            Pattern.compile("upstreams\\[[0-9]+\\]\\.(auth\\.clientSecret|(headers|env)\\..+)"
+                    + "|storage\\.(url|password|encryptionKey|previousEncryptionKeys(\\[[0-9]+\\])?)");
 
     private final Function<String, String> environment;
 

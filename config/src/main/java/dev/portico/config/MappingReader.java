@@ -230,6 +230,11 @@ final class MappingReader {
         return Optional.of(new MappingReader((YamlNode.Mapping) node, pathOf(key), problems));
     }
 
+    /** Whether the key holds a list; lets a caller avoid {@link #stringItems} quoting a secret given instead. */
+    boolean isList(String key) {
+        return value(key) instanceof YamlNode.Sequence;
+    }
+
     Optional<YamlNode.Sequence> sequence(String key, String expected, String example) {
         YamlNode node = value(key);
         if (node == null) {

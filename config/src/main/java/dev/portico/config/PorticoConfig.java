@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param server the downstream listener
  * @param oauth Portico as an OAuth client: callback, Client ID Metadata Document, sign-in lifetimes
  * @param security what Portico's own outbound fetches may reach
+ * @param storage where sessions, sign-ins and tokens are kept: in memory or in PostgreSQL
  * @param upstreams the remote MCP servers, in config order (which is also the order of precedence when
  *     two unprefixed upstreams announce the same tool name)
  * @param source where the config came from, for messages ("portico.yaml", "built-in demo")
@@ -20,6 +21,7 @@ public record PorticoConfig(
         ServerConfig server,
         OAuthConfig oauth,
         SecurityConfig security,
+        StorageConfig storage,
         List<UpstreamConfig> upstreams,
         String source) {
 
@@ -27,11 +29,22 @@ public record PorticoConfig(
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(storage, "storage");
         upstreams = List.copyOf(upstreams);
         Objects.requireNonNull(source, "source");
     }
 
-    /** A config with the default OAuth and security settings. */
+    /** A config that keeps its state in memory. */
+    public PorticoConfig(
+            ServerConfig server,
+            OAuthConfig oauth,
+            SecurityConfig security,
+            List<UpstreamConfig> upstreams,
+            String source) {
+        this(server, oauth, security, StorageConfig.memory(), upstreams, source);
+    }
+
+    /** A config with the default OAuth, security and storage settings. */
     public PorticoConfig(ServerConfig server, List<UpstreamConfig> upstreams, String source) {
         this(server, OAuthConfig.defaults(), SecurityConfig.defaults(), upstreams, source);
     }

@@ -3,6 +3,7 @@ package dev.portico.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,6 +41,40 @@ class SecretRedactionTest {
         assertThat(failure.problems())
                 .allSatisfy(problem ->
                         assertThat(problem.render()).doesNotContain("TOPSECRET").doesNotContain("4711"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "encryptionKey: TOPSECRET-4711",
+                "encryptionKey: \"TOPSECRET-4711${\"",
+                "encryptionKey: \"TOPSECRET-4711${not valid}\"",
+                "encryptionKey: \"${SECRET_WITH_NEWLINE}\"",
+                "encryptionKey: [TOPSECRET-4711]",
+                "previousEncryptionKeys: TOPSECRET-4711",
+                "previousEncryptionKeys: [TOPSECRET-4711]",
+                "previousEncryptionKeys: [\"TOPSECRET-4711${\"]",
+                "password: \"TOPSECRET-4711${\"",
+                "url: \"jdbc:postgresql://db/p?password=TOPSECRET-4711\"",
+                "url: \"postgres://u:TOPSECRET-4711@db/p\"",
+                "url: \"jdbc:postgresql://db/p?password=TOPSECRET-4711${\""
+            })
+    void whenAProblemConcernsAStorageSecretThenItsValueIsNeverShown(String line) {
+        String yaml = "storage:\n  type: postgres\n  " + line + "\n";
+
+        ConfigException failure = Configs.failure(yaml, ENVIRONMENT);
+
+        assertThat(failure.problems()).isNotEmpty();
+        assertThat(failure.getMessage()).doesNotContain("TOPSECRET").doesNotContain("4711");
+    }
+
+    @Test
+    void whenStorageIsMemoryThenItsPostgresKeysAreRejectedWithoutShowingThem() {
+        ConfigException failure =
+                Configs.failure("storage:\n  encryptionKey: TOPSECRET-4711\n  password: TOPSECRET-4711\n", ENVIRONMENT);
+
+        assertThat(failure.problems()).hasSize(2);
+        assertThat(failure.getMessage()).doesNotContain("TOPSECRET");
     }
 
     @ParameterizedTest(name = "{0}")
