@@ -1,12 +1,10 @@
 package dev.portico.aggregator;
 
 import static dev.portico.aggregator.SignInWorld.authUrl;
-import static dev.portico.aggregator.SignInWorld.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
-import dev.portico.aggregator.testing.Browser;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +34,7 @@ class LogoutToolEndToEndTest {
         world = new SignInWorld(idp -> {});
         world.upstream("calendar", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session(), "calendar");
+        SignInWorld.Session session = world.session().signedInTo("calendar");
         int announcementsBefore = session.toolChanges().size();
 
         McpSchema.CallToolResult result = logout(session, "calendar");
@@ -63,7 +61,7 @@ class LogoutToolEndToEndTest {
         world.upstream("calendar", u -> {});
         world.upstream("mail", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session(), "calendar");
+        SignInWorld.Session session = world.session().signedInTo("calendar");
         await().atMost(SETTLES).until(() -> session.toolNames().contains("mail__whoami"));
 
         McpSchema.CallToolResult result = logout(session, "calendar");
@@ -125,13 +123,5 @@ class LogoutToolEndToEndTest {
 
     private static McpSchema.CallToolResult logout(SignInWorld.Session session, String server) {
         return session.client().callTool(new McpSchema.CallToolRequest("portico__logout", Map.of("server", server)));
-    }
-
-    private static SignInWorld.Session signedIn(SignInWorld.Session session, String upstream) {
-        await().atMost(SETTLES).until(() -> session.toolNames().contains(upstream + "__authenticate"));
-        Browser.Page page = signIn(new Browser(), session.call(upstream + "__authenticate"));
-        assertThat(page.status()).as("sign-in page: %s", page.body()).isEqualTo(200);
-        await().atMost(SETTLES).until(() -> session.toolNames().contains(upstream + "__whoami"));
-        return session;
     }
 }

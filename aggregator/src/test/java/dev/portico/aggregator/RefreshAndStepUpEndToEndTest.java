@@ -47,7 +47,7 @@ class RefreshAndStepUpEndToEndTest {
         world = new SignInWorld(idp -> {}).porticoClock(clock);
         world.upstream("calendar", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session());
+        SignInWorld.Session session = world.session().signedInTo("calendar");
         long before = refreshGrants();
 
         clock.advance(Duration.ofHours(1));
@@ -63,7 +63,7 @@ class RefreshAndStepUpEndToEndTest {
         world = new SignInWorld(idp -> {}).porticoClock(clock);
         world.upstream("calendar", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session());
+        SignInWorld.Session session = world.session().signedInTo("calendar");
         long before = refreshGrants();
         clock.advance(Duration.ofHours(1));
         int calls = 6;
@@ -93,7 +93,7 @@ class RefreshAndStepUpEndToEndTest {
         world = new SignInWorld(idp -> {});
         ProtectedDemoUpstream calendar = world.upstream("calendar", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session());
+        SignInWorld.Session session = world.session().signedInTo("calendar");
         long before = refreshGrants();
 
         calendar.revokeAll();
@@ -109,7 +109,7 @@ class RefreshAndStepUpEndToEndTest {
         world = new SignInWorld(idp -> {});
         ProtectedDemoUpstream calendar = world.upstream("calendar", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session());
+        SignInWorld.Session session = world.session().signedInTo("calendar");
 
         calendar.revokeAll();
         world.idp.forgetRefreshTokens();
@@ -131,7 +131,7 @@ class RefreshAndStepUpEndToEndTest {
         world = new SignInWorld(idp -> {});
         world.upstream("calendar", u -> u.toolRequiringScope("echo", ADMIN));
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session());
+        SignInWorld.Session session = world.session().signedInTo("calendar");
 
         McpSchema.CallToolResult challenge = echo(session);
 
@@ -155,7 +155,7 @@ class RefreshAndStepUpEndToEndTest {
         world = new SignInWorld(idp -> idp.withholdScope(ADMIN));
         world.upstream("calendar", u -> u.toolRequiringScope("echo", ADMIN));
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session());
+        SignInWorld.Session session = world.session().signedInTo("calendar");
 
         for (int i = 0; i < 2; i++) {
             McpSchema.CallToolResult challenge = echo(session);
@@ -190,12 +190,6 @@ class RefreshAndStepUpEndToEndTest {
         world.startPortico();
 
         assertThat(requestedScopes(signInPage(world.session()))).containsExactlyInAnyOrder("demo.read", "demo.write");
-    }
-
-    private SignInWorld.Session signedIn(SignInWorld.Session session) {
-        signInPage(session);
-        await().atMost(SETTLES).until(() -> session.toolNames().contains("calendar__whoami"));
-        return session;
     }
 
     private static Browser.Page signInPage(SignInWorld.Session session) {

@@ -96,7 +96,7 @@ class SignInEndToEndTest {
         world = new SignInWorld(idp -> {});
         ProtectedDemoUpstream calendar = world.upstream("calendar", u -> {});
         world.startPortico();
-        SignInWorld.Session session = signedIn(world.session(), "calendar");
+        SignInWorld.Session session = world.session().signedInTo("calendar");
 
         calendar.revokeAll();
         world.idp.forgetRefreshTokens(); // else Portico renews the token without asking the user
@@ -115,7 +115,7 @@ class SignInEndToEndTest {
         world.upstream("calendar", u -> {});
         world.startPortico();
 
-        signedIn(world.session(), "calendar");
+        world.session().signedInTo("calendar");
 
         assertThat(world.idp.metadataDocumentClients())
                 .containsExactly(world.portico.baseUri() + "/.well-known/oauth-client.json");
@@ -128,8 +128,8 @@ class SignInEndToEndTest {
         world.upstream("calendar", u -> {});
         world.startPortico();
 
-        signedIn(world.session(), "calendar");
-        signedIn(world.session(), "calendar");
+        world.session().signedInTo("calendar");
+        world.session().signedInTo("calendar");
 
         assertThat(world.idp.registrationCount()).isEqualTo(1);
         assertThat(world.idp.metadataDocumentClients()).isEmpty();
@@ -165,7 +165,7 @@ class SignInEndToEndTest {
                 method,
                 List.of(URI.create(world.portico.baseUri() + "/oauth/callback"))));
 
-        signedIn(world.session(), "calendar");
+        world.session().signedInTo("calendar");
 
         assertThat(world.idp.tokenRequests()).anySatisfy(request -> {
             assertThat(request.clientId()).isEqualTo("portico-calendar");
@@ -186,7 +186,7 @@ class SignInEndToEndTest {
         world.startPortico();
         SignInWorld.Session session = world.session();
 
-        signedIn(session, "calendar");
+        session.signedInTo("calendar");
 
         await().atMost(SIGN_IN_SETTLES).until(() -> session.toolNames().contains("mail__whoami"));
         assertThat(Clients.text(session.call("mail__whoami"))).contains("hello demo-user");
@@ -200,7 +200,7 @@ class SignInEndToEndTest {
         SignInWorld.Session alice = world.session();
         SignInWorld.Session bob = world.session();
 
-        signedIn(alice, "calendar");
+        alice.signedInTo("calendar");
 
         assertThat(bob.toolNames()).doesNotContain("calendar__whoami").contains("calendar__authenticate");
         McpSchema.CallToolResult bobsCall = bob.call("calendar__whoami");
@@ -281,14 +281,6 @@ class SignInEndToEndTest {
         assertThat(page.status()).isEqualTo(410);
         assertThat(world.idp.tokenRequests()).isEmpty();
         assertThat(statusOf(session, "calendar")).isEqualTo("auth_required");
-    }
-
-    private static SignInWorld.Session signedIn(SignInWorld.Session session, String upstream) {
-        McpSchema.CallToolResult challenge = session.call(upstream + "__whoami");
-        Browser.Page page = signIn(new Browser(), challenge);
-        assertThat(page.status()).as("sign-in page: %s", page.body()).isEqualTo(200);
-        await().atMost(SIGN_IN_SETTLES).until(() -> session.toolNames().contains(upstream + "__whoami"));
-        return session;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,8 @@
 package dev.portico.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
 import dev.portico.aggregator.storage.BrokerState;
@@ -11,6 +14,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,9 @@ import java.util.function.Supplier;
  * closed in reverse order of starting.
  */
 final class SignInWorld implements AutoCloseable {
+
+    /** How long a sign-in may take to reconnect an upstream on a loaded machine. */
+    static final Duration SIGN_IN_SETTLES = Duration.ofSeconds(20);
 
     final DemoIdentityProvider idp;
     final List<ProtectedDemoUpstream> upstreams = new ArrayList<>();
@@ -150,6 +157,18 @@ final class SignInWorld implements AutoCloseable {
 
         List<String> toolNames() {
             return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+        }
+
+        /**
+         * Signs this session in to {@code upstream} the way a user would: a call to its {@code whoami} tool answers
+         * with a link (whether the upstream refused the connection or only the call), a browser follows it, and the
+         * upstream's tools are back once Portico reconnected.
+         */
+        Session signedInTo(String upstream) {
+            Browser.Page page = signIn(new Browser(), call(upstream + "__whoami"));
+            assertThat(page.status()).as("sign-in page: %s", page.body()).isEqualTo(200);
+            await().atMost(SIGN_IN_SETTLES).until(() -> toolNames().contains(upstream + "__whoami"));
+            return this;
         }
     }
 
