@@ -46,9 +46,11 @@ public final class PostgresStorage implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final Availability availability;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String displayUrl;
 
     private PostgresStorage(HikariDataSource dataSource, FieldCipher cipher, PostgresStorageSettings settings) {
         this.dataSource = dataSource;
+        this.displayUrl = settings.displayUrl();
         Database db = new Database(dataSource);
         this.signIns = new PostgresSignInStore(db, cipher);
         this.tokens = new PostgresTokenStore(db, cipher, LAST_READ_OWNERS, LAST_READ_LIFETIME);
@@ -78,7 +80,7 @@ public final class PostgresStorage implements AutoCloseable {
             dataSource = new HikariDataSource(poolConfig(settings));
         } catch (RuntimeException e) {
             throw new StorageUnavailableException(
-                    "PostgreSQL storage at " + settings.jdbcUrl() + " cannot be reached: "
+                    "PostgreSQL storage at " + settings.displayUrl() + " cannot be reached: "
                             + e.getClass().getSimpleName(),
                     e);
         }
@@ -91,12 +93,14 @@ public final class PostgresStorage implements AutoCloseable {
                     .migrate();
             PostgresStorage storage = new PostgresStorage(dataSource, cipher, settings);
             LOG.info(
-                    "PostgreSQL storage ready at {} (encryption key id {})", settings.jdbcUrl(), cipher.currentKeyId());
+                    "PostgreSQL storage ready at {} (encryption key id {})",
+                    settings.displayUrl(),
+                    cipher.currentKeyId());
             return storage;
         } catch (FlywayException e) {
             dataSource.close();
             throw new StorageUnavailableException(
-                    "PostgreSQL storage at " + settings.jdbcUrl() + ": applying the schema migrations failed", e);
+                    "PostgreSQL storage at " + settings.displayUrl() + ": applying the schema migrations failed", e);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -159,7 +163,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PostgresStorage[" + dataSource.getJdbcUrl() + (closed.get() ? ", closed" : "") + "]";
+        return "PostgresStorage[" + displayUrl + (closed.get() ? ", closed" : "") + "]";
     }
 
     /** Deletes what expired more than {@code retention} ago, and survives an outage (the next round tries again). */

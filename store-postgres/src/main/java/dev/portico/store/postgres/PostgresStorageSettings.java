@@ -114,6 +114,12 @@ public record PostgresStorageSettings(
                 expiredRetention);
     }
 
+    /** The JDBC URL without its query, which may carry a password: for messages and logs. */
+    public String displayUrl() {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query) + "?…";
+    }
+
     private static void requirePositive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
@@ -124,7 +130,7 @@ public record PostgresStorageSettings(
     /** Never shows the password or the keys. */
     @Override
     public String toString() {
-        return "PostgresStorageSettings[jdbcUrl=" + jdbcUrl + ", username=" + username + ", password="
+        return "PostgresStorageSettings[jdbcUrl=" + displayUrl() + ", username=" + username + ", password="
                 + (password.isPresent() ? Secret.REDACTED : "none") + ", encryptionKey=" + Secret.REDACTED
                 + ", previousKeys=" + previousKeys.size() + ", poolSize=" + poolSize + "]";
     }

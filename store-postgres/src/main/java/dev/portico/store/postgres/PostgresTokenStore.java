@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +68,12 @@ final class PostgresTokenStore implements TokenStore {
 
     @Override
     public void put(String owner, TokenSet tokens) {
-        lastRead.invalidate(owner);
-        db.run("storing a token set", connection -> {
-            upsert(connection, owner, tokens);
-            return null;
-        });
+        written(
+                owner,
+                () -> db.run("storing a token set", connection -> {
+                    upsert(connection, owner, tokens);
+                    return null;
+                }));
     }
 
     @Override
@@ -87,16 +89,17 @@ final class PostgresTokenStore implements TokenStore {
 
     @Override
     public void remove(String owner, TokenSet tokens) {
-        lastRead.invalidate(owner);
-        db.run("removing a token set", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
-                    + " WHERE owner_hash = ? AND issuer = ? AND scopes = ? AND resource = ?"
-                    + " AND access_token_hash = ?")) {
-                bindKey(delete, 1, owner, tokens);
-                delete.setString(5, Hashes.sha256(tokens.accessToken().reveal()));
-                return delete.executeUpdate();
-            }
-        });
+        written(
+                owner,
+                () -> db.run("removing a token set", connection -> {
+                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
+                            + " WHERE owner_hash = ? AND issuer = ? AND scopes = ? AND resource = ?"
+                            + " AND access_token_hash = ?")) {
+                        bindKey(delete, 1, owner, tokens);
+                        delete.setString(5, Hashes.sha256(tokens.accessToken().reveal()));
+                        return delete.executeUpdate();
+                    }
+                }));
     }
 
     @Override
@@ -108,29 +111,31 @@ final class PostgresTokenStore implements TokenStore {
 
     @Override
     public List<TokenSet> removeIssuer(String owner, String issuer) {
-        lastRead.invalidate(owner);
-        return db.run("removing an issuer's token sets", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM " + TABLE + " WHERE owner_hash = ? AND issuer = ? RETURNING " + COLUMNS)) {
-                delete.setString(1, Hashes.sha256(owner));
-                delete.setString(2, issuer);
-                List<Row> rows = rows(delete);
-                rows.sort(Comparator.comparingLong(Row::order));
-                return rows.stream().map(Row::tokens).toList();
-            }
-        });
+        return written(
+                owner,
+                () -> db.run("removing an issuer's token sets", connection -> {
+                    try (PreparedStatement delete = connection.prepareStatement(
+                            "DELETE FROM " + TABLE + " WHERE owner_hash = ? AND issuer = ? RETURNING " + COLUMNS)) {
+                        delete.setString(1, Hashes.sha256(owner));
+                        delete.setString(2, issuer);
+                        List<Row> rows = rows(delete);
+                        rows.sort(Comparator.comparingLong(Row::order));
+                        return rows.stream().map(Row::tokens).toList();
+                    }
+                }));
     }
 
     @Override
     public void forget(String owner) {
-        lastRead.invalidate(owner);
-        db.run("forgetting token sets", connection -> {
-            try (PreparedStatement delete =
-                    connection.prepareStatement("DELETE FROM " + TABLE + " WHERE owner_hash = ?")) {
-                delete.setString(1, Hashes.sha256(owner));
-                return delete.executeUpdate();
-            }
-        });
+        written(
+                owner,
+                () -> db.run("forgetting token sets", connection -> {
+                    try (PreparedStatement delete =
+                            connection.prepareStatement("DELETE FROM " + TABLE + " WHERE owner_hash = ?")) {
+                        delete.setString(1, Hashes.sha256(owner));
+                        return delete.executeUpdate();
+                    }
+                }));
     }
 
     @Override
@@ -157,6 +162,19 @@ final class PostgresTokenStore implements TokenStore {
                 upsert(connection, owner, renewed);
                 return Optional.of(renewed);
             });
+        } finally {
+            lastRead.invalidate(owner);
+        }
+    }
+
+    /**
+     * Runs a write and forgets the owner's last read before and after it, so that a read racing with the write
+     * cannot leave the old sets behind for an outage to serve.
+     */
+    private <T> T written(String owner, Supplier<T> write) {
+        lastRead.invalidate(owner);
+        try {
+            return write.get();
         } finally {
             lastRead.invalidate(owner);
         }

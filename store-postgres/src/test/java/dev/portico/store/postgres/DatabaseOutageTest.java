@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.portico.config.Secret;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.TokenSet;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +79,23 @@ class DatabaseOutageTest {
         storage.signInStore().put(after);
         assertThat(storage.signInStore().take(after.state().reveal())).isEqualTo(new SignInLookup.Found(after));
         assertThat(storage.tokenStore().find(owner, Fixtures.ISSUER, Set.of())).containsExactly(tokens);
+    }
+
+    @Test
+    void startingWithoutADatabaseFailsClearlyWithoutShowingThePassword() {
+        PostgresStorageSettings nowhere = PostgresStorageSettings.of(
+                        "jdbc:postgresql://127.0.0.1:1/portico?password=url-password",
+                        "portico",
+                        Optional.of(Secret.of("the-password")),
+                        EmbeddedDatabase.KEY_A,
+                        List.of())
+                .withPool(2, Duration.ofMillis(500));
+
+        assertThatThrownBy(() -> PostgresStorage.start(nowhere))
+                .isInstanceOf(StorageUnavailableException.class)
+                .hasMessageContaining("PostgreSQL storage at jdbc:postgresql://127.0.0.1:1/portico?… cannot be reached")
+                .hasMessageNotContaining("url-password");
+        assertThat(nowhere.toString()).doesNotContain("the-password", "url-password", "key-A");
     }
 
     /** Sign-ins put and taken in a loop; counts what worked and what failed, and how. */
