@@ -151,12 +151,14 @@ public final class AccessTokens {
             return Optional.empty();
         }
         boolean[] requested = {false};
+        TokenSet[] obtained = {null};
         try {
             // Under the store's lock for this set: a replica that renewed it meanwhile leaves its result, not a
             // second request with a refresh token that may already be spent.
             Optional<TokenSet> held = store.renew(owner, tokens, current -> {
                 requested[0] = true;
-                return client.refresh(need.endpoint(), current, need.resource());
+                obtained[0] = client.refresh(need.endpoint(), current, need.resource());
+                return obtained[0];
             });
             if (!requested[0]) {
                 LOG.debug(
@@ -176,14 +178,15 @@ public final class AccessTokens {
                     .withDetail("reason=" + reason));
             return held;
         } catch (StorageUnavailableException e) {
-            // Nothing was requested or stored; the set stays for when the store is back.
+            // Nothing was stored. A token obtained before the store failed still serves this call; the next one
+            // renews again (or signs in, if the server rotated the refresh token).
             LOG.warn(
-                    "token refresh impossible upstream={} issuer={} owner={}: {}",
+                    "token refresh not stored upstream={} issuer={} owner={}: {}",
                     need.upstream(),
                     need.issuer(),
                     LogIds.owner(owner),
                     e.getMessage());
-            return Optional.empty();
+            return Optional.ofNullable(obtained[0]);
         } catch (TokenRequestException e) {
             LOG.info(
                     "token refresh failed upstream={} issuer={} owner={}: {}",
