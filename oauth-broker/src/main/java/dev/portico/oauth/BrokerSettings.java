@@ -1,6 +1,7 @@
 package dev.portico.oauth;
 
 import dev.portico.config.OAuthConfig;
+import dev.portico.oauth.client.RegistrationStore;
 import dev.portico.oauth.flow.SignInStore;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import dev.portico.oauth.token.TokenStore;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  * @param clock the time source for expiry, replaceable in tests
  * @param signInStore where started sign-ins wait; empty for the in-memory store
  * @param tokenStore where tokens are kept; empty for the in-memory store
+ * @param registrationStore where dynamic client registrations are kept; empty for the in-memory store
  */
 public record BrokerSettings(
         OAuthConfig oauth,
@@ -27,7 +29,8 @@ public record BrokerSettings(
         OutboundHttpSettings http,
         Clock clock,
         Optional<SignInStore> signInStore,
-        Optional<TokenStore> tokenStore) {
+        Optional<TokenStore> tokenStore,
+        Optional<RegistrationStore> registrationStore) {
 
     public BrokerSettings {
         Objects.requireNonNull(oauth, "oauth");
@@ -36,22 +39,40 @@ public record BrokerSettings(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(signInStore, "signInStore");
         Objects.requireNonNull(tokenStore, "tokenStore");
+        Objects.requireNonNull(registrationStore, "registrationStore");
+    }
+
+    /** With the system clock and in-memory stores, as before the registration store existed. */
+    public BrokerSettings(
+            OAuthConfig oauth,
+            Supplier<URI> publicBaseUrl,
+            OutboundHttpSettings http,
+            Clock clock,
+            Optional<SignInStore> signInStore,
+            Optional<TokenStore> tokenStore) {
+        this(oauth, publicBaseUrl, http, clock, signInStore, tokenStore, Optional.empty());
     }
 
     /** The system clock and in-memory stores. */
     public static BrokerSettings of(OAuthConfig oauth, Supplier<URI> publicBaseUrl, OutboundHttpSettings http) {
-        return new BrokerSettings(oauth, publicBaseUrl, http, Clock.systemUTC(), Optional.empty(), Optional.empty());
+        return new BrokerSettings(
+                oauth, publicBaseUrl, http, Clock.systemUTC(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public BrokerSettings withClock(Clock newClock) {
-        return new BrokerSettings(oauth, publicBaseUrl, http, newClock, signInStore, tokenStore);
+        return new BrokerSettings(oauth, publicBaseUrl, http, newClock, signInStore, tokenStore, registrationStore);
     }
 
     public BrokerSettings withSignInStore(SignInStore store) {
-        return new BrokerSettings(oauth, publicBaseUrl, http, clock, Optional.of(store), tokenStore);
+        return new BrokerSettings(oauth, publicBaseUrl, http, clock, Optional.of(store), tokenStore, registrationStore);
     }
 
     public BrokerSettings withTokenStore(TokenStore store) {
-        return new BrokerSettings(oauth, publicBaseUrl, http, clock, signInStore, Optional.of(store));
+        return new BrokerSettings(
+                oauth, publicBaseUrl, http, clock, signInStore, Optional.of(store), registrationStore);
+    }
+
+    public BrokerSettings withRegistrationStore(RegistrationStore store) {
+        return new BrokerSettings(oauth, publicBaseUrl, http, clock, signInStore, tokenStore, Optional.of(store));
     }
 }

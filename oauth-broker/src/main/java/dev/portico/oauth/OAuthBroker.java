@@ -15,6 +15,7 @@ import dev.portico.oauth.challenge.WwwAuthenticateParseException;
 import dev.portico.oauth.challenge.WwwAuthenticateParseResult;
 import dev.portico.oauth.client.ClientRegistrationException;
 import dev.portico.oauth.client.ClientRegistry;
+import dev.portico.oauth.client.InMemoryRegistrationStore;
 import dev.portico.oauth.client.PorticoClient;
 import dev.portico.oauth.discovery.Discovery;
 import dev.portico.oauth.discovery.DiscoveryException;
@@ -27,6 +28,7 @@ import dev.portico.oauth.flow.SignInTargets;
 import dev.portico.oauth.grant.ClientCredentialsTokens;
 import dev.portico.oauth.grant.ExchangedTokens;
 import dev.portico.oauth.http.OutboundHttp;
+import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.AccessTokens;
 import dev.portico.oauth.token.InMemoryTokenStore;
 import dev.portico.oauth.token.LogIds;
@@ -97,7 +99,11 @@ public final class OAuthBroker implements AutoCloseable {
         PorticoClient portico = new PorticoClient(
                 this::clientMetadataDocumentUrl, endpoints::redirectUri, oauth.clientName(), oauth.clientUri());
         this.resolver = new SignInTargets(
-                new Discovery(http, oauth.metadataCacheTtl(), clock), new ClientRegistry(portico, http.nimbusSender()));
+                new Discovery(http, oauth.metadataCacheTtl(), clock),
+                new ClientRegistry(
+                        portico,
+                        http.nimbusSender(),
+                        settings.registrationStore().orElseGet(InMemoryRegistrationStore::new)));
         this.signIns = settings.signInStore().orElseGet(() -> new InMemorySignInStore(clock));
         this.tokens = settings.tokenStore().orElseGet(InMemoryTokenStore::new);
         this.tokenClient = new TokenClient(http.nimbusSender(), clock);
@@ -250,6 +256,10 @@ public final class OAuthBroker implements AutoCloseable {
         } catch (ClientRegistrationException e) {
             LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
             return new SignInOutcome.Failed(e.getMessage());
+        } catch (StorageUnavailableException e) {
+            LOG.warn("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
+            return new SignInOutcome.Failed("Cannot sign in to '" + name
+                    + "': sign-in storage unavailable; try again in a moment. Portico's log has the details.");
         } catch (IllegalArgumentException e) {
             LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
             return new SignInOutcome.Failed(

@@ -12,6 +12,7 @@ import dev.portico.config.OAuthConfig;
 import dev.portico.config.Secret;
 import dev.portico.config.UpstreamAuthConfig;
 import dev.portico.oauth.audit.AuthAudit;
+import dev.portico.oauth.flow.UnreachableSignInStore;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import dev.portico.oauth.token.InMemoryTokenStore;
 import dev.portico.oauth.token.TokenSet;
@@ -646,6 +647,42 @@ class OAuthBrokerTest {
                     .isEqualTo(new SignInOutcome.Failed("Server 'files' refuses this session: it needs scopes"
                             + " files.admin, files.read, and Portico asks the user for more scopes only when"
                             + " oauth.stepUpLimit is above 0."));
+        }
+    }
+
+    @Test
+    void whenTheSignInStoreIsUnreachableThenSignInFailsClearlyAndThePagesSay503() throws Exception {
+        Server downServer = new Server();
+        ServerConnector connector = new ServerConnector(downServer);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        downServer.addConnector(connector);
+        try (OAuthBroker down = OAuthBroker.create(BrokerSettings.of(
+                        OAuthConfig.defaults(),
+                        () -> URI.create(base),
+                        OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.0/8", "::1/128")))
+                .withClock(clock)
+                .withSignInStore(new UnreachableSignInStore()))) {
+            ServletContextHandler context = new ServletContextHandler();
+            context.addServlet(new ServletHolder(down.startServlet()), "/oauth/start/*");
+            context.addServlet(new ServletHolder(down.callbackServlet()), "/oauth/callback");
+            downServer.setHandler(context);
+            downServer.start();
+            String downBase = "http://127.0.0.1:" + connector.getLocalPort();
+
+            SignInOutcome outcome = down.onUnauthorized(OWNER, upstream("files"), 401, List.of(challenge("files")));
+
+            assertThat(outcome)
+                    .isEqualTo(new SignInOutcome.Failed("Cannot sign in to 'files': sign-in storage unavailable; try"
+                            + " again in a moment. Portico's log has the details."));
+            Browser browser = new Browser();
+            HttpResponse<String> start = browser.get(URI.create(downBase + "/oauth/start/some-start-id"));
+            HttpResponse<String> callback = browser.get(URI.create(downBase + "/oauth/callback?state=s&code=c"));
+            assertThat(start.statusCode()).isEqualTo(503);
+            assertThat(callback.statusCode()).isEqualTo(503);
+            assertThat(callback.body()).contains("Sign-in storage unavailable").doesNotContain("Exception");
+        } finally {
+            downServer.stop();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.LogIds;
 import dev.portico.oauth.token.TokenRequestException;
 import jakarta.servlet.http.HttpServlet;
@@ -54,6 +55,15 @@ public final class CallbackServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            serve(request, response);
+        } catch (StorageUnavailableException e) {
+            LOG.warn("sign-in callback failed: {}", e.getMessage());
+            Pages.storageUnavailable(response);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String state = request.getParameter("state");
         if (state == null || state.isEmpty()) {
             LOG.info("sign-in callback failed: no state parameter");

@@ -45,6 +45,19 @@ public final class Pages {
     }
 
     /** Answers with a page. */
+    /**
+     * The sign-in store (a database) cannot be reached: nothing is lost, the same link or callback may work again in
+     * a moment.
+     */
+    public static void storageUnavailable(HttpServletResponse response) throws IOException {
+        response.setHeader("Retry-After", "5");
+        send(
+                response,
+                HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                "Sign-in storage unavailable",
+                "Portico cannot reach its sign-in storage right now. Reload this page in a moment.");
+    }
+
     public static void send(HttpServletResponse response, int status, String title, String message) throws IOException {
         byte[] body = render(title, message).getBytes(StandardCharsets.UTF_8);
         applySecurityHeaders(response);

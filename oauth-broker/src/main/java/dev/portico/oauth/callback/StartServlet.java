@@ -5,6 +5,7 @@ import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.LogIds;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -53,6 +54,15 @@ public final class StartServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            serve(request, response);
+        } catch (StorageUnavailableException e) {
+            LOG.warn("sign-in start link failed: {}", e.getMessage());
+            Pages.storageUnavailable(response);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Optional<String> startId = startId(request);
         if (startId.isEmpty()) {
             unknown(response);

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>A dynamic registration belongs to the authorization server, not to a session or an upstream: it is made once
  * per issuer and reused by every sign-in there. Concurrent sign-ins for one issuer share a single registration
  * request. A failed registration is not remembered, so the next sign-in tries again; a registration whose secret
- * expires ({@code client_secret_expires_at}) is replaced by a new one. Registrations live in memory only: after a
- * restart Portico registers again, which RFC 7591 servers allow.
+ * expires ({@code client_secret_expires_at}) is replaced by a new one. Registrations are kept in a {@link
+ * RegistrationStore} per issuer and redirect URI: in memory by default (after a restart Portico registers again,
+ * which RFC 7591 servers allow), or shared by the replicas of a deployment.
  *
  * <p>Safe for concurrent use.
  */
@@ -44,20 +45,32 @@ public final class ClientRegistry {
 
     private final PorticoClient portico;
     private final DynamicClientRegistration registration;
+    private final RegistrationStore store;
     private final Clock clock;
     private final ConcurrentHashMap<String, CompletableFuture<RegisteredClient>> registrations =
             new ConcurrentHashMap<>();
     private final Set<String> warnedUpstreams = ConcurrentHashMap.newKeySet();
     private final Set<String> announcedIssuers = ConcurrentHashMap.newKeySet();
 
+    /** Keeping registrations in memory. */
     public ClientRegistry(PorticoClient portico, HTTPRequestSender sender) {
-        this(portico, sender, Clock.systemUTC());
+        this(portico, sender, new InMemoryRegistrationStore(), Clock.systemUTC());
+    }
+
+    /** Keeping registrations in {@code store}. */
+    public ClientRegistry(PorticoClient portico, HTTPRequestSender sender, RegistrationStore store) {
+        this(portico, sender, store, Clock.systemUTC());
     }
 
     /** With the clock that decides whether a registered client secret has expired. */
     ClientRegistry(PorticoClient portico, HTTPRequestSender sender, Clock clock) {
+        this(portico, sender, new InMemoryRegistrationStore(), clock);
+    }
+
+    ClientRegistry(PorticoClient portico, HTTPRequestSender sender, RegistrationStore store, Clock clock) {
         this.portico = Objects.requireNonNull(portico, "portico");
         this.registration = new DynamicClientRegistration(portico, Objects.requireNonNull(sender, "sender"));
+        this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -183,8 +196,16 @@ public final class ClientRegistry {
             CompletableFuture<RegisteredClient> pending)
             throws ClientRegistrationException {
         RegisteredClient client;
+        URI redirectUri = portico.redirectUri().get();
         try {
+            // Kept by an earlier run, or by another replica sharing the store: no need to register again.
+            Optional<RegisteredClient> kept = store.find(issuer, redirectUri).filter(c -> c.usableAt(clock.instant()));
+            if (kept.isPresent()) {
+                pending.complete(kept.get());
+                return kept.get();
+            }
             client = registration.register(server);
+            store.put(issuer, redirectUri, client);
         } catch (RegistrationFailure failure) {
             forget(issuer, pending, failure);
             throw registrationFailed(upstream, issuer, failure);

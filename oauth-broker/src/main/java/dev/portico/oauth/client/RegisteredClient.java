@@ -6,13 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outcome of one dynamic client registration, as cached per issuer.
+ * The outcome of one dynamic client registration, as kept per issuer in a {@link RegistrationStore}.
  *
  * @param identity the identity to hand out
  * @param secretExpiresAt when the client secret expires ({@code client_secret_expires_at}, RFC 7591 §3.2.1); empty
  *     for a public client or a secret that does not expire
  */
-record RegisteredClient(ClientIdentity identity, Optional<Instant> secretExpiresAt) {
+public record RegisteredClient(ClientIdentity identity, Optional<Instant> secretExpiresAt) {
 
     /**
      * How long a secret must still be valid to be handed out. A sign-in exchanges its code minutes after it starts
@@ -20,13 +20,13 @@ record RegisteredClient(ClientIdentity identity, Optional<Instant> secretExpires
      */
     static final Duration EXPIRY_MARGIN = Duration.ofMinutes(10);
 
-    RegisteredClient {
+    public RegisteredClient {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(secretExpiresAt, "secretExpiresAt");
     }
 
     /** Whether the registration can still be used for a sign-in starting at {@code now}. */
-    boolean usableAt(Instant now) {
+    public boolean usableAt(Instant now) {
         return secretExpiresAt
                 .map(expiry -> now.plus(EXPIRY_MARGIN).isBefore(expiry))
                 .orElse(true);

@@ -4,6 +4,7 @@ import dev.portico.config.Secret;
 import dev.portico.oauth.audit.AuditEvent;
 import dev.portico.oauth.audit.AuditRecord;
 import dev.portico.oauth.audit.AuthAudit;
+import dev.portico.oauth.storage.StorageUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe for concurrent use. Refreshes of one owner are serialized, and each one re-checks the store once it holds
  * the lock, so that concurrent calls that all find the token expiring cause one refresh request, not one each, and
- * do not spend a refresh token that the server rotates twice. Every refresh is audited ({@link AuditEvent#REFRESH}).
+ * do not spend a refresh token that the server rotates twice; across replicas of a shared store, {@link
+ * TokenStore#renew} does the same. Every refresh is audited ({@link AuditEvent#REFRESH}). While a shared store is
+ * unreachable, a set that needs no renewal is still handed out (if the store can still read it), and one that does
+ * is not renewed.
  */
 public final class AccessTokens {
 
@@ -146,9 +150,24 @@ public final class AccessTokens {
                     "reason=" + reason + "; the token set has no refresh token for this client"));
             return Optional.empty();
         }
+        boolean[] requested = {false};
+        TokenSet[] obtained = {null};
         try {
-            TokenSet renewed = client.refresh(need.endpoint(), tokens, need.resource());
-            store.put(owner, renewed);
+            // Under the store's lock for this set: a replica that renewed it meanwhile leaves its result, not a
+            // second request with a refresh token that may already be spent.
+            Optional<TokenSet> held = store.renew(owner, tokens, current -> {
+                requested[0] = true;
+                obtained[0] = client.refresh(need.endpoint(), current, need.resource());
+                return obtained[0];
+            });
+            if (!requested[0]) {
+                LOG.debug(
+                        "token renewed elsewhere meanwhile upstream={} issuer={} owner={}",
+                        need.upstream(),
+                        need.issuer(),
+                        LogIds.owner(owner));
+                return held;
+            }
             LOG.info(
                     "token refreshed upstream={} issuer={} owner={} reason={}",
                     need.upstream(),
@@ -157,7 +176,17 @@ public final class AccessTokens {
                     reason);
             audit.record(AuditRecord.ok(AuditEvent.REFRESH, need.upstream(), need.issuer(), owner)
                     .withDetail("reason=" + reason));
-            return Optional.of(renewed);
+            return held;
+        } catch (StorageUnavailableException e) {
+            // Nothing was stored. A token obtained before the store failed still serves this call; the next one
+            // renews again (or signs in, if the server rotated the refresh token).
+            LOG.warn(
+                    "token refresh not stored upstream={} issuer={} owner={}: {}",
+                    need.upstream(),
+                    need.issuer(),
+                    LogIds.owner(owner),
+                    e.getMessage());
+            return Optional.ofNullable(obtained[0]);
         } catch (TokenRequestException e) {
             LOG.info(
                     "token refresh failed upstream={} issuer={} owner={}: {}",
@@ -179,7 +208,12 @@ public final class AccessTokens {
     /** Without a renewal: an expired set is useless, a valid one for another resource is worth a try. */
     private Optional<TokenSet> fallBack(String owner, Choice choice) {
         if (choice.expired) {
-            store.remove(owner, choice.tokens);
+            try {
+                store.remove(owner, choice.tokens);
+            } catch (StorageUnavailableException e) {
+                // Left for the next call to drop: an expired set is never handed out.
+                LOG.debug("expired token set kept for now owner={}: {}", LogIds.owner(owner), e.getMessage());
+            }
             return Optional.empty();
         }
         return Optional.of(choice.tokens);

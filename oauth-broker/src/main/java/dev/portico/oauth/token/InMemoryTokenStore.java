@@ -5,9 +5,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link TokenStore} in the heap of one process: tokens are lost on restart and not shared between replicas.
@@ -15,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Bounded per owner: beyond {@code maxPerOwner} sets, the least recently stored one is dropped (an owner signs in
  * to a handful of issuers; hundreds of sets would mean something loops). The number of owners is bounded by the
  * sessions, whose end calls {@link #forget(String)}. Safe for concurrent use: each owner's sets are guarded by their
- * own lock.
+ * own lock, and {@link #renew} holds one of a fixed number of striped locks chosen by the set's key, so that a slow
+ * refresh holds up no other owner's reads.
  */
 public final class InMemoryTokenStore implements TokenStore {
 
@@ -23,7 +26,10 @@ public final class InMemoryTokenStore implements TokenStore {
     public static final int DEFAULT_MAX_PER_OWNER = 64;
 
     private final int maxPerOwner;
+    private static final int RENEWAL_STRIPES = 64;
+
     private final ConcurrentHashMap<String, OwnerTokens> owners = new ConcurrentHashMap<>();
+    private final ReentrantLock[] renewalLocks = new ReentrantLock[RENEWAL_STRIPES];
 
     public InMemoryTokenStore() {
         this(DEFAULT_MAX_PER_OWNER);
@@ -34,6 +40,9 @@ public final class InMemoryTokenStore implements TokenStore {
             throw new IllegalArgumentException("maxPerOwner must be positive: " + maxPerOwner);
         }
         this.maxPerOwner = maxPerOwner;
+        for (int i = 0; i < RENEWAL_STRIPES; i++) {
+            renewalLocks[i] = new ReentrantLock();
+        }
     }
 
     @Override
@@ -78,6 +87,25 @@ public final class InMemoryTokenStore implements TokenStore {
         owners.remove(owner);
     }
 
+    @Override
+    public Optional<TokenSet> renew(String owner, TokenSet stale, Renewal renewal) throws TokenRequestException {
+        TokenKey key = stale.key(owner);
+        ReentrantLock lock = renewalLocks[Math.floorMod(key.hashCode(), RENEWAL_STRIPES)];
+        lock.lock();
+        try {
+            OwnerTokens sets = owners.get(owner);
+            Optional<TokenSet> held = sets == null ? Optional.empty() : sets.get(key);
+            if (held.isEmpty() || !held.get().equals(stale)) {
+                return held;
+            }
+            TokenSet renewed = renewal.renew(held.get());
+            put(owner, renewed);
+            return Optional.of(renewed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Counts the owners holding at least one set; for tests and metrics. */
     public int ownerCount() {
         return owners.size();
@@ -116,6 +144,10 @@ public final class InMemoryTokenStore implements TokenStore {
             }
             Collections.reverse(found);
             return List.copyOf(found);
+        }
+
+        synchronized Optional<TokenSet> get(TokenKey key) {
+            return Optional.ofNullable(sets.get(key));
         }
 
         synchronized Set<String> issuers() {

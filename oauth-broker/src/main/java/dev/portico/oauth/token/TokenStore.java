@@ -1,6 +1,7 @@
 package dev.portico.oauth.token;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,4 +35,34 @@ public interface TokenStore {
 
     /** Drops everything held for {@code owner}: its session ended. */
     void forget(String owner);
+
+    /**
+     * Renews {@code stale} under a lock that every user of the store honours, every replica of a shared store
+     * included, so that of many concurrent renewals of one set exactly one calls the token endpoint and spends the
+     * refresh token:
+     *
+     * <ol>
+     *   <li>takes the lock of {@code stale}'s {@link TokenKey} (waiting for a renewal in progress);
+     *   <li>reads what is held under that key again;
+     *   <li>if nothing is held any more, answers empty without calling {@code renewal};
+     *   <li>if something other than {@code stale} is held (another thread or replica renewed it meanwhile), answers
+     *       that without calling {@code renewal};
+     *   <li>else calls {@code renewal} with the held set, stores its result as {@link #put} would (under the
+     *       result's own key, which may differ from the stale one) and answers the result.
+     * </ol>
+     *
+     * <p>The lock is held while {@code renewal} runs (a network request): a renewal takes a few seconds at most, and
+     * only other renewals of the same set wait for it. When {@code renewal} throws, nothing is stored and the
+     * exception reaches the caller.
+     *
+     * @return what is held under {@code stale}'s key afterwards, or the renewal's result; empty when the set is gone
+     */
+    Optional<TokenSet> renew(String owner, TokenSet stale, Renewal renewal) throws TokenRequestException;
+
+    /** One renewal of a token set: a refresh request, typically. */
+    @FunctionalInterface
+    interface Renewal {
+        /** The set that replaces {@code current}; called under the store's lock for that set. */
+        TokenSet renew(TokenSet current) throws TokenRequestException;
+    }
 }

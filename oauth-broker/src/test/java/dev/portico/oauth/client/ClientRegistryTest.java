@@ -11,6 +11,7 @@ import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.portico.config.ClientAuthMethod;
 import dev.portico.config.Secret;
@@ -216,6 +217,45 @@ class ClientRegistryTest {
                 .singleElement()
                 .satisfies(event -> assertThat(event.getFormattedMessage())
                         .contains(endpoint.issuer(), "dcr-client-1", "DYNAMIC_REGISTRATION"));
+    }
+
+    @Test
+    void whenARegistrationIsKeptInASharedStoreThenAnotherRegistryUsesItWithoutRegistering() throws Exception {
+        endpoint.replyWith(metadata -> endpoint.confidentialClient(metadata, REGISTERED_SECRET, 0));
+        AuthorizationServerMetadata server = server(false, List.of("client_secret_post"), true);
+        RegistrationStore shared = new InMemoryRegistrationStore();
+        ClientRegistry first = new ClientRegistry(portico(DOCUMENT_URL), new JdkHttpRequestSender(), shared);
+        ClientRegistry second = new ClientRegistry(portico(DOCUMENT_URL), new JdkHttpRequestSender(), shared);
+
+        ClientIdentity registered = first.identify("docs", UpstreamAuthConfig.discovered(), server);
+        ClientIdentity reused = second.identify("tickets", UpstreamAuthConfig.discovered(), server);
+
+        assertThat(endpoint.requests()).hasSize(1);
+        assertThat(shared.find(endpoint.issuer(), REDIRECT_URI))
+                .map(RegisteredClient::identity)
+                .contains(registered);
+        assertThat(reused).isEqualTo(registered);
+        assertThat(reused.source()).isEqualTo(ClientIdentity.Source.DYNAMIC_REGISTRATION);
+        assertThat(reused.secret().orElseThrow().reveal()).isEqualTo(REGISTERED_SECRET);
+    }
+
+    @Test
+    void whenTheStoredRegistrationIsForAnotherRedirectUriThenPorticoRegistersItsOwn() throws Exception {
+        AuthorizationServerMetadata server = server(false, null, true);
+        RegistrationStore shared = new InMemoryRegistrationStore();
+        shared.put(
+                endpoint.issuer(),
+                URI.create("https://elsewhere.example/oauth/callback"),
+                new RegisteredClient(
+                        ClientIdentity.publicClient(
+                                new ClientID("someone-elses"), ClientIdentity.Source.DYNAMIC_REGISTRATION),
+                        Optional.empty()));
+
+        ClientIdentity identity = new ClientRegistry(portico(DOCUMENT_URL), new JdkHttpRequestSender(), shared)
+                .identify("docs", UpstreamAuthConfig.discovered(), server);
+
+        assertThat(identity.clientId().getValue()).isNotEqualTo("someone-elses");
+        assertThat(endpoint.requests()).hasSize(1);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.portico.oauth.client.ClientIdentity;
 import dev.portico.oauth.http.LoopbackServer;
 import dev.portico.oauth.http.OutboundHttp;
 import dev.portico.oauth.http.OutboundHttpSettings;
+import dev.portico.oauth.storage.StorageUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,6 +167,66 @@ class AccessTokensTest {
     }
 
     @Test
+    void whenAnotherReplicaRenewedTheSetMeanwhileThenItsResultIsUsedWithoutARequest() {
+        TokenEndpoint endpoint = countingEndpoint();
+        TokenSet stale = held(endpoint, Optional.of(Secret.of("r")), Duration.ofSeconds(5), FILES);
+        TokenSet renewedElsewhere = new TokenSet(
+                Secret.of("renewed-elsewhere"),
+                Optional.of(Secret.of("r2")),
+                Optional.of(clock.instant().plus(Duration.ofHours(1))),
+                stale.scopes(),
+                stale.issuer(),
+                stale.resource(),
+                stale.clientId());
+        // The other replica's renewal lands while this one waits for the store's lock.
+        AccessTokens replica = new AccessTokens(
+                new DelegatingStore(store) {
+                    @Override
+                    public Optional<TokenSet> renew(String owner, TokenSet old, Renewal renewal)
+                            throws TokenRequestException {
+                        store.put(owner, renewedElsewhere);
+                        return store.renew(owner, old, renewal);
+                    }
+                },
+                client,
+                clock,
+                Duration.ofSeconds(30),
+                new AuthAudit(clock));
+
+        Optional<TokenSet> found =
+                replica.find(OWNER, new TokenNeed("files", endpoint, Set.of("openid"), Optional.of(FILES)));
+
+        assertThat(found).contains(renewedElsewhere);
+        assertThat(loopback.count("/token")).isZero();
+    }
+
+    @Test
+    void whenTheStoreFailsAfterARefreshThenTheNewTokenServesThisCallAndTheOldSetStays() throws Exception {
+        TokenSet first = signedIn(FILES);
+        clock.advance(Duration.between(clock.instant(), first.expiresAt().orElseThrow()));
+        AccessTokens storeDown = new AccessTokens(
+                new DelegatingStore(store) {
+                    @Override
+                    public Optional<TokenSet> renew(String owner, TokenSet old, Renewal renewal)
+                            throws TokenRequestException {
+                        renewal.renew(old);
+                        throw new StorageUnavailableException("storage: renewing a token set failed (SQLState 08006)");
+                    }
+                },
+                client,
+                clock,
+                Duration.ofSeconds(30),
+                new AuthAudit(clock));
+
+        Optional<TokenSet> found =
+                storeDown.find(OWNER, new TokenNeed("files", mockEndpoint(), Set.of(), Optional.of(FILES)));
+
+        assertThat(found).isPresent();
+        assertThat(found.get().accessToken()).isNotEqualTo(first.accessToken());
+        assertThat(store.find(OWNER, mockEndpoint().issuer(), Set.of())).containsExactly(first);
+    }
+
+    @Test
     void whenTokenIsForOtherResourceThenExchangedForThisOneAndKeptBeside() throws Exception {
         TokenSet files = signedIn(FILES);
 
@@ -307,5 +368,49 @@ class AccessTokensTest {
                 .isEmpty();
         assertThat(store.find(OWNER, endpoint.issuer(), Set.of())).isEmpty();
         assertThat(loopback.count("/token")).isZero();
+    }
+
+    /** A store that passes everything to another; tests override what a shared store does differently. */
+    private static class DelegatingStore implements TokenStore {
+        private final TokenStore delegate;
+
+        DelegatingStore(TokenStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void put(String owner, TokenSet tokens) {
+            delegate.put(owner, tokens);
+        }
+
+        @Override
+        public List<TokenSet> find(String owner, String issuer, Set<String> requiredScopes) {
+            return delegate.find(owner, issuer, requiredScopes);
+        }
+
+        @Override
+        public void remove(String owner, TokenSet tokens) {
+            delegate.remove(owner, tokens);
+        }
+
+        @Override
+        public Set<String> issuers(String owner) {
+            return delegate.issuers(owner);
+        }
+
+        @Override
+        public List<TokenSet> removeIssuer(String owner, String issuer) {
+            return delegate.removeIssuer(owner, issuer);
+        }
+
+        @Override
+        public void forget(String owner) {
+            delegate.forget(owner);
+        }
+
+        @Override
+        public Optional<TokenSet> renew(String owner, TokenSet stale, Renewal renewal) throws TokenRequestException {
+            return delegate.renew(owner, stale, renewal);
+        }
     }
 }

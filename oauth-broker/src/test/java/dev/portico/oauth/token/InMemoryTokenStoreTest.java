@@ -5,10 +5,17 @@ import static dev.portico.oauth.token.TokenFixtures.ISSUER;
 import static dev.portico.oauth.token.TokenFixtures.MAIL;
 import static dev.portico.oauth.token.TokenFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.config.Secret;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class InMemoryTokenStoreTest {
@@ -117,5 +124,65 @@ class InMemoryTokenStoreTest {
 
         assertThat(store.find("session-1", ISSUER, Set.of())).isEmpty();
         assertThat(store.find("session-2", ISSUER, Set.of())).hasSize(1);
+    }
+
+    @Test
+    void whenRenewedThenTheResultReplacesTheStaleSet() throws Exception {
+        TokenSet stale = tokens("old", Set.of("read"), Optional.of(FILES));
+        TokenSet fresh = tokens("new", Set.of("read"), Optional.of(FILES));
+        store.put("session-1", stale);
+
+        assertThat(store.renew("session-1", stale, current -> fresh)).contains(fresh);
+        assertThat(store.find("session-1", ISSUER, Set.of())).containsExactly(fresh);
+    }
+
+    @Test
+    void whenTheSetWasRenewedOrDroppedMeanwhileThenRenewAnswersWhatIsHeldWithoutRenewing() throws Exception {
+        TokenSet stale = tokens("old", Set.of("read"), Optional.of(FILES));
+        TokenSet newer = tokens("newer", Set.of("read"), Optional.of(FILES));
+        store.put("session-1", newer);
+        TokenStore.Renewal mustNotRun = current -> {
+            throw new AssertionError("renewal ran for " + current);
+        };
+
+        assertThat(store.renew("session-1", stale, mustNotRun)).contains(newer);
+        store.forget("session-1");
+        assertThat(store.renew("session-1", stale, mustNotRun)).isEmpty();
+    }
+
+    @Test
+    void whenManyThreadsRenewOneSetThenTheRenewalRunsOnce() throws Exception {
+        TokenSet stale = tokens("old", Set.of("read"), Optional.of(FILES));
+        TokenSet fresh = tokens("new", Set.of("read"), Optional.of(FILES));
+        store.put("session-1", stale);
+        AtomicInteger renewals = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Optional<TokenSet>>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> store.renew("session-1", stale, current -> {
+                    renewals.incrementAndGet();
+                    return fresh;
+                })));
+            }
+            for (Future<Optional<TokenSet>> result : results) {
+                assertThat(result.get()).contains(fresh);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(renewals).hasValue(1);
+    }
+
+    @Test
+    void whenTheRenewalFailsThenNothingChanges() {
+        TokenSet stale = tokens("old", Set.of("read"), Optional.of(FILES));
+        store.put("session-1", stale);
+
+        assertThatThrownBy(() -> store.renew("session-1", stale, current -> {
+                    throw TokenRequestException.errorResponse(ISSUER, 400, "invalid_grant", null);
+                }))
+                .isInstanceOf(TokenRequestException.class);
+        assertThat(store.find("session-1", ISSUER, Set.of())).containsExactly(stale);
     }
 }

@@ -1,0 +1,87 @@
+package dev.portico.store.postgres;
+
+import dev.portico.oauth.storage.StorageUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Runs the stores' statements on pooled connections and turns every {@link SQLException} into the broker's {@link
+ * StorageUnavailableException}, naming the operation and the SQLState only (a driver message may quote values).
+ *
+ * <p>No connection outlives one call, so a connection that died with the database is never reused: the pool drops it
+ * and opens new ones once the database is back.
+ */
+final class Database {
+
+    /** The work done on one connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Like {@link Work}, for a transaction whose work may throw a checked exception of its own. */
+    @FunctionalInterface
+    interface TransactionWork<T, E extends Exception> {
+        T run(Connection connection) throws SQLException, E;
+    }
+
+    private final DataSource dataSource;
+
+    Database(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Runs {@code work} on a connection in auto-commit mode: each statement is its own transaction. */
+    <T> T run(String operation, Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws; an exception of
+     * {@code work}'s own reaches the caller as it is.
+     */
+    <T, E extends Exception> T inTransaction(String operation, TransactionWork<T, E> work) throws E {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (Throwable e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection);
+            }
+        } catch (SQLException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
+    static StorageUnavailableException unavailable(String operation, SQLException e) {
+        String state = e.getSQLState() == null ? "no SQLState" : "SQLState " + e.getSQLState();
+        return new StorageUnavailableException(
+                "PostgreSQL storage: " + operation + " failed (" + state + "); is the database reachable?", e);
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollback) {
+            cause.addSuppressed(rollback);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // A broken connection: the pool finds out and drops it.
+        }
+    }
+}
