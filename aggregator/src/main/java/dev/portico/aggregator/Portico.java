@@ -7,6 +7,7 @@ import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
+import dev.portico.aggregator.storage.BrokerStates;
 import dev.portico.config.PorticoConfig;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
@@ -85,7 +86,7 @@ public final class Portico implements AutoCloseable {
 
     /** {@link #startHttp(PorticoConfig)} with the clock sign-ins and tokens expire by; tests move it. */
     public static Portico startHttp(PorticoConfig config, Clock clock) throws Exception {
-        return startHttp(config, clock, BrokerState.inProcess());
+        return startHttp(config, clock, BrokerStates.from(config.storage()));
     }
 
     /**
@@ -149,7 +150,8 @@ public final class Portico implements AutoCloseable {
             throws Exception {
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
-        SignInWiring signIn = new SignInWiring(config, publicBaseUrl);
+        SignInWiring signIn =
+                new SignInWiring(config, publicBaseUrl, Clock.systemUTC(), BrokerStates.from(config.storage()));
         LoopbackSignInListener loopback = null;
         try {
             loopback = LoopbackSignInListener.start(config.oauth().loopbackPort(), signIn.servlets());

@@ -101,8 +101,9 @@ final class SignInWorld implements AutoCloseable {
     }
 
     private Portico start(PorticoConfig config) throws Exception {
-        Portico started = Portico.startHttp(
-                config, porticoClock, sharedState == null ? BrokerState.inProcess() : sharedState.get());
+        Portico started = sharedState == null
+                ? Portico.startHttp(config, porticoClock)
+                : Portico.startHttp(config, porticoClock, sharedState.get());
         closeables.add(started);
         return started;
     }

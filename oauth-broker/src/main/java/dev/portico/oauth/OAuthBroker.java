@@ -172,7 +172,18 @@ public final class OAuthBroker implements AutoCloseable {
             targets.remove(upstream.name(), target);
             return Optional.empty();
         }
-        Optional<TokenSet> held = accessTokens.find(owner, target.tokenNeed());
+        Optional<TokenSet> held;
+        try {
+            held = accessTokens.find(owner, target.tokenNeed());
+        } catch (StorageUnavailableException e) {
+            // The request goes out without a token; the upstream's 401 then gets the "storage unavailable" answer.
+            LOG.warn(
+                    "token storage unavailable, calling {} without a token for owner={}: {}",
+                    upstream.name(),
+                    LogIds.owner(owner),
+                    e.getMessage());
+            return Optional.empty();
+        }
         held.ifPresent(t -> {
             handedOut.record(owner, upstream.name(), t.accessToken());
             stepUps.handedOut(owner, upstream.name(), t.scopes());
@@ -258,7 +269,7 @@ public final class OAuthBroker implements AutoCloseable {
             return new SignInOutcome.Failed(e.getMessage());
         } catch (StorageUnavailableException e) {
             LOG.warn("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
-            return new SignInOutcome.Failed("Cannot sign in to '" + name
+            return SignInOutcome.Failed.temporary("Cannot sign in to '" + name
                     + "': sign-in storage unavailable; try again in a moment. Portico's log has the details.");
         } catch (IllegalArgumentException e) {
             LOG.info("sign-in impossible upstream={} owner={}: {}", name, LogIds.owner(owner), e.getMessage());
@@ -358,8 +369,13 @@ public final class OAuthBroker implements AutoCloseable {
      */
     public void forget(String owner) {
         Objects.requireNonNull(owner, "owner");
-        signIns.forget(owner);
-        tokens.forget(owner);
+        try {
+            signIns.forget(owner);
+            tokens.forget(owner);
+        } catch (StorageUnavailableException e) {
+            // What stays behind can no longer be used by anyone: the owner is gone. The stores' sweeps remove it.
+            LOG.warn("could not forget owner={} in storage: {}", LogIds.owner(owner), e.getMessage());
+        }
         handedOut.forget(owner);
         machines.forget(owner);
         stepUps.forget(owner);

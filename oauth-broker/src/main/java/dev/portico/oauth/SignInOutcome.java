@@ -46,11 +46,22 @@ public sealed interface SignInOutcome {
 
     /**
      * No sign-in is possible: discovery, client registration or the challenge failed. {@code reason} names the
-     * upstream and the cause, holds no secret, and is fit to show the user.
+     * upstream and the cause, holds no secret, and is fit to show the user; {@code temporary} says whether asking
+     * again later may succeed.
      */
-    record Failed(String reason) implements SignInOutcome {
+    record Failed(String reason, boolean temporary) implements SignInOutcome {
         public Failed {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** A failure that asking again will not change (a misconfigured upstream, no PKCE, ...). */
+        public Failed(String reason) {
+            this(reason, false);
+        }
+
+        /** A failure that may be gone in a moment (the sign-in storage is unreachable): worth asking again. */
+        public static Failed temporary(String reason) {
+            return new Failed(reason, true);
         }
     }
 }

@@ -89,7 +89,8 @@ public final class OAuthSignInBroker implements SignInBroker {
                     upstream.name(), required.startUrl(), message, required.expiresAt(), required.flowId()));
         }
         if (outcome instanceof SignInOutcome.Failed) {
-            return new SignInStep.Refused(((SignInOutcome.Failed) outcome).reason());
+            SignInOutcome.Failed failed = (SignInOutcome.Failed) outcome;
+            return new SignInStep.Refused(failed.reason(), failed.temporary());
         }
         return new SignInStep.Retry();
     }

@@ -89,6 +89,11 @@ final class SessionSignIns {
                 pending.put(upstream.name(), renewed);
                 return renewed.step();
             }
+            if (step instanceof SignInStep.Refused && ((SignInStep.Refused) step).temporary()) {
+                // Worth asking again at the next call, once the cause (storage down) may be gone.
+                pending.remove(upstream.name(), used);
+                return Mono.just(step);
+            }
             if (step instanceof SignInStep.Challenge && signedInElsewhere(upstream, used)) {
                 log.info("Session {}: a sign-in for {} finished on another replica", logId, upstream.name());
                 pending.remove(upstream.name(), used);

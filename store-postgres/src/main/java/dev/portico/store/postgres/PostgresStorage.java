@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * started, a database outage makes the stores throw {@link StorageUnavailableException}, and they work again by
  * themselves when it is back: the pool replaces dead connections, and nothing else holds one.
  *
- * <p>A background thread deletes expired sign-ins every {@link PostgresStorageSettings#sweepInterval()}.
+ * <p>A background thread deletes expired sign-ins, and token sets abandoned for {@link #ABANDONED_TOKEN_RETENTION}
+ * after they expired, every {@link PostgresStorageSettings#sweepInterval()}.
  */
 public final class PostgresStorage implements AutoCloseable {
 
@@ -40,6 +41,12 @@ public final class PostgresStorage implements AutoCloseable {
     private static final int LAST_READ_OWNERS = 10_000;
 
     private final HikariDataSource dataSource;
+    /**
+     * How long after its access token expired a token set is kept: long enough that a session idle for weeks still
+     * renews it, short enough that the sets of sessions that vanished with a crashed replica do not pile up.
+     */
+    static final Duration ABANDONED_TOKEN_RETENTION = Duration.ofDays(30);
+
     private final PostgresSignInStore signIns;
     private final PostgresTokenStore tokens;
     private final PostgresRegistrationStore registrations;
@@ -170,13 +177,14 @@ public final class PostgresStorage implements AutoCloseable {
     void sweep(Duration retention) {
         try {
             int swept = signIns.sweep(retention);
-            if (swept > 0) {
-                LOG.debug("swept {} expired sign-ins", swept);
+            int abandoned = tokens.sweepAbandoned(ABANDONED_TOKEN_RETENTION);
+            if (swept + abandoned > 0) {
+                LOG.debug("swept {} expired sign-ins and {} abandoned token sets", swept, abandoned);
             }
         } catch (StorageUnavailableException e) {
             LOG.debug("sweep skipped: {}", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("sweep of expired sign-ins failed", e);
+            LOG.warn("sweep of expired sign-ins and abandoned tokens failed", e);
         }
     }
 

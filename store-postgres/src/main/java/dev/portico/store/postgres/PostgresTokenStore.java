@@ -295,6 +295,21 @@ final class PostgresTokenStore implements TokenStore {
         return new Place(TABLE, column, row);
     }
 
+    /**
+     * Deletes the token sets whose access token expired more than {@code retention} ago, by the database's clock:
+     * those of sessions that ended without saying so (a crashed replica), which nobody can use any more. A live
+     * session's set is renewed before it is used, so it never ages that far.
+     */
+    int sweepAbandoned(Duration retention) {
+        return db.run("sweeping abandoned token sets", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + TABLE + " WHERE expires_at < now() - make_interval(secs => ?)")) {
+                delete.setDouble(1, retention.toNanos() / 1e9);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     @Override
     public String toString() {
         return "PostgresTokenStore[table=" + TABLE + "]";

@@ -1,6 +1,7 @@
 package dev.portico.store.postgres;
 
 import dev.portico.config.Secret;
+import dev.portico.config.StorageConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,16 +14,16 @@ import javax.crypto.spec.SecretKeySpec;
  * One configured storage encryption key: the AES-256 key derived from it and the id stored beside every value sealed
  * with it.
  *
- * <p>The configured value is taken as text: its UTF-8 bytes, at least {@value #MIN_BYTES} of them (so {@code openssl
- * rand -base64 32}, 44 characters, is fine; base64 is not decoded, so any high-entropy text works the same way).
+ * <p>The key's bytes are what {@link StorageConfig#keyBytes} makes of the configured text (base64 of at least 32
+ * bytes is decoded, other text is taken as its UTF-8 bytes), the one rule the config check and this class share.
  * The AES key is HMAC-SHA256 of a fixed label under those bytes, so keys of any length ≥ 32 bytes give a 256-bit key.
- * The key id is the first 8 bytes of SHA-256 of the configured bytes, in hex: it tells keys apart without revealing
- * the AES key, which is a different function of them.
+ * The key id is the first 8 bytes of SHA-256 of the key's bytes, in hex: it tells keys apart without revealing the
+ * AES key, which is a different function of them.
  */
 final class StorageKey {
 
     /** The shortest key accepted: 256 bits if every byte were random. */
-    static final int MIN_BYTES = 32;
+    static final int MIN_BYTES = StorageConfig.MIN_KEY_BYTES;
 
     private static final byte[] LABEL = "portico storage encryption v1 aes-256-gcm".getBytes(StandardCharsets.UTF_8);
 
@@ -41,10 +42,12 @@ final class StorageKey {
      */
     static StorageKey of(Secret key, String what) {
         Objects.requireNonNull(key, what);
-        byte[] material = key.reveal().getBytes(StandardCharsets.UTF_8);
-        if (material.length < MIN_BYTES) {
-            throw new IllegalArgumentException(what + " is " + material.length + " bytes long; it must be at least "
-                    + MIN_BYTES + " bytes (e.g. the output of `openssl rand -base64 32`)");
+        byte[] material;
+        try {
+            material = StorageConfig.keyBytes(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is too short: it must be at least " + MIN_BYTES
+                    + " bytes (e.g. the output of `openssl rand -base64 32`)");
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(material);

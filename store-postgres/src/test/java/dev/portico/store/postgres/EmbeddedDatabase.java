@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  * Maven Central as a test dependency). Its data directory and port stay fixed, so that it can be stopped and started
  * again under a running {@link PostgresStorage}.
  */
-final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable {
 
-    static final Secret KEY_A = Secret.of("key-A-0123456789-0123456789-0123456789");
-    static final Secret KEY_B = Secret.of("key-B-9876543210-9876543210-9876543210");
+    public static final Secret KEY_A = Secret.of("key-A-0123456789-0123456789-0123456789");
+    public static final Secret KEY_B = Secret.of("key-B-9876543210-9876543210-9876543210");
 
     private final Path dataDirectory;
     private final int port;
@@ -34,7 +34,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedDatabase start() {
+    public static EmbeddedDatabase start() {
         try {
             EmbeddedDatabase database = new EmbeddedDatabase(Files.createTempDirectory("portico-pg"), freePort());
             database.startServer();
@@ -44,7 +44,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    void startServer() {
+    public void startServer() {
         try {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
@@ -56,7 +56,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    void stopServer() {
+    public void stopServer() {
         try {
             postgres.close();
         } catch (IOException e) {
@@ -65,18 +65,18 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** Settings for a replica of Portico on this database, writing with {@code key}. */
-    PostgresStorageSettings settings(Secret key, Secret... previousKeys) {
-        return PostgresStorageSettings.of(
-                        "jdbc:postgresql://localhost:" + port + "/postgres",
-                        "postgres",
-                        Optional.empty(),
-                        key,
-                        List.of(previousKeys))
+    public PostgresStorageSettings settings(Secret key, Secret... previousKeys) {
+        return PostgresStorageSettings.of(jdbcUrl(), "postgres", Optional.empty(), key, List.of(previousKeys))
                 .withPool(10, Duration.ofSeconds(1));
     }
 
+    /** The JDBC URL of the database Portico uses; log in as {@code postgres} without a password. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
     /** A plain connection, to look at the rows as an operator would. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return postgres.getPostgresDatabase().getConnection();
     }
 

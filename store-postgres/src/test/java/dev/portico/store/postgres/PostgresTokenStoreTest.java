@@ -8,6 +8,9 @@ import dev.portico.oauth.token.TokenRequestException;
 import dev.portico.oauth.token.TokenSet;
 import dev.portico.oauth.token.TokenStore;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +67,44 @@ class PostgresTokenStoreTest {
                         .orElseThrow()
                         .reveal())
                 .isEqualTo(readWrite.refreshToken().orElseThrow().reveal());
+    }
+
+    @Test
+    void theSweepDropsSetsLongExpiredAndKeepsTheRest() {
+        String owner = Fixtures.owner();
+        TokenSet abandoned = withExpiry(
+                Fixtures.tokens(Set.of("old"), Optional.empty()),
+                Instant.now().minus(PostgresStorage.ABANDONED_TOKEN_RETENTION).minus(Duration.ofDays(1)));
+        TokenSet expiredYesterday = withExpiry(
+                Fixtures.tokens(Set.of("recent"), Optional.empty()),
+                Instant.now().minus(Duration.ofDays(1)));
+        TokenSet noExpiry = new TokenSet(
+                Secret.of("no-expiry-access"),
+                Optional.empty(),
+                Optional.empty(),
+                Set.of("forever"),
+                Fixtures.ISSUER,
+                Optional.empty(),
+                "public-client");
+        store.put(owner, abandoned);
+        store.put(owner, expiredYesterday);
+        store.put(owner, noExpiry);
+
+        int swept = ((PostgresTokenStore) store).sweepAbandoned(PostgresStorage.ABANDONED_TOKEN_RETENTION);
+
+        assertThat(swept).isGreaterThanOrEqualTo(1);
+        assertThat(store.find(owner, Fixtures.ISSUER, Set.of())).containsExactlyInAnyOrder(expiredYesterday, noExpiry);
+    }
+
+    private static TokenSet withExpiry(TokenSet tokens, Instant expiresAt) {
+        return new TokenSet(
+                tokens.accessToken(),
+                tokens.refreshToken(),
+                Optional.of(expiresAt.truncatedTo(ChronoUnit.MICROS)),
+                tokens.scopes(),
+                tokens.issuer(),
+                tokens.resource(),
+                tokens.clientId());
     }
 
     @Test

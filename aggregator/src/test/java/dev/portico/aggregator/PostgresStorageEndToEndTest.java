@@ -1,0 +1,112 @@
+package dev.portico.aggregator;
+
+import static dev.portico.aggregator.SignInWorld.authUrl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.portico.aggregator.testing.Browser;
+import dev.portico.store.postgres.EmbeddedDatabase;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Portico with {@code storage.type: postgres} on a real (embedded) PostgreSQL: replicas that share one database, and
+ * a database that goes away and comes back.
+ */
+class PostgresStorageEndToEndTest {
+
+    private static final Duration SETTLES = Duration.ofSeconds(30);
+    private static final String CALLBACK_PATH = "/oauth/callback";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EmbeddedDatabase database;
+    private SignInWorld world;
+
+    @BeforeEach
+    void startDatabase() {
+        database = EmbeddedDatabase.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (world != null) {
+            world.close();
+        }
+        database.close();
+    }
+
+    @Test
+    void aSignInStartedOnOneReplicaFinishesOnTheOtherAndTheRetriedCallSucceedsOnTheFirst() throws Exception {
+        world = new SignInWorld(idp -> {});
+        world.upstream("calendar", u -> u.requireAuthOnlyForToolCalls(true));
+        world.porticoYaml(storageYaml());
+        Portico first = world.startPortico();
+        Portico second = world.startReplica();
+        SignInWorld.Session session = world.session(first);
+        await().atMost(SETTLES).until(() -> session.toolNames().contains("calendar__whoami"));
+        URI link = authUrl(session.call("calendar__whoami"));
+        Browser browser = new Browser();
+        URI callback = browser.openUntil(link, url -> url.getPath().equals(CALLBACK_PATH))
+                .stoppedAt();
+
+        Browser.Page page = browser.open(ReplicasEndToEndTest.onReplica(callback, second));
+
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Signed in to calendar");
+        assertThat(Clients.text(session.call("calendar__whoami"))).contains("hello demo-user");
+    }
+
+    @Test
+    void whenTheDatabaseIsDownReadinessSaysSoNewSignInsFailClearlyAndEverythingRecovers() throws Exception {
+        world = new SignInWorld(idp -> {});
+        world.upstream("calendar", u -> u.requireAuthOnlyForToolCalls(true));
+        world.porticoYaml(storageYaml());
+        Portico portico = world.startPortico();
+        SignInWorld.Session signedIn = world.session().signedInTo("calendar");
+        SignInWorld.Session newcomer = world.session();
+        await().atMost(SETTLES).until(() -> newcomer.toolNames().contains("calendar__whoami"));
+
+        database.stopServer();
+
+        await().atMost(SETTLES).until(() -> readiness(portico).statusCode() == 503);
+        assertThat(readiness(portico).body()).contains("sign-in storage unavailable");
+        assertThat(Clients.text(signedIn.call("calendar__whoami")))
+                .as("a token this replica has read keeps serving")
+                .contains("hello demo-user");
+        McpSchema.CallToolResult refused = newcomer.call("calendar__whoami");
+        assertThat(refused.isError()).isTrue();
+        assertThat(Clients.text(refused)).contains("storage unavailable");
+
+        database.startServer();
+
+        await().atMost(SETTLES).until(() -> readiness(portico).statusCode() == 200);
+        assertThat(authUrl(newcomer.call("calendar__whoami")).toString())
+                .startsWith(portico.baseUri() + "/oauth/start/");
+    }
+
+    private String storageYaml() {
+        return """
+                storage:
+                  type: postgres
+                  url: %s
+                  username: postgres
+                  encryptionKey: %s
+                """
+                .formatted(database.jdbcUrl(), EmbeddedDatabase.KEY_A.reveal());
+    }
+
+    private HttpResponse<String> readiness(Portico portico) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(portico.baseUri() + "/readyz"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
