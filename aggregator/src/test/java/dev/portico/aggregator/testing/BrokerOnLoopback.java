@@ -9,6 +9,7 @@ import dev.portico.oauth.token.InMemoryTokenStore;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -27,12 +28,20 @@ public final class BrokerOnLoopback implements AutoCloseable {
     private final URI baseUri;
 
     public BrokerOnLoopback() throws Exception {
+        this(settings -> settings);
+    }
+
+    /**
+     * A broker whose settings {@code customize} changes, for example to keep its state in a database; unless it
+     * replaces the token store, {@link #tokens()} is the broker's.
+     */
+    public BrokerOnLoopback(UnaryOperator<BrokerSettings> customize) throws Exception {
         AtomicReference<URI> publicUrl = new AtomicReference<>();
-        broker = OAuthBroker.create(BrokerSettings.of(
+        broker = OAuthBroker.create(customize.apply(BrokerSettings.of(
                         OAuthConfig.defaults(),
                         publicUrl::get,
                         OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.0/8")))
-                .withTokenStore(tokens));
+                .withTokenStore(tokens)));
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
