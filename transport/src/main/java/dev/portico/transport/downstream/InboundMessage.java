@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * What a client POSTed, checked against JSON-RPC 2.0 before the SDK sees it.
+ * One message from a client (a POSTed body or a stdio line), checked against JSON-RPC 2.0 before the SDK sees it.
  *
  * <p>The SDK's HTTP servlets answer a body they cannot deserialize with 400 or 500 and, as the body, the Java
  * exception serialized field by field (stack trace included); they also accept any {@code jsonrpc} version. Checking
@@ -37,7 +37,7 @@ final class InboundMessage {
     /** Why a body was refused: the JSON-RPC error to send, with the id it answers ({@code null} if unknown). */
     record Refusal(int code, String message, JsonNode id) {}
 
-    /** Parses and checks one POSTed body. */
+    /** Parses and checks one POSTed body or stdio line. */
     static InboundMessage of(byte[] body) {
         JsonNode message;
         try {
