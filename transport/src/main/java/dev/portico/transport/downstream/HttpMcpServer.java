@@ -90,6 +90,7 @@ public final class HttpMcpServer implements AutoCloseable {
         FilterHolder requestIds = new FilterHolder(new RequestIdFilter(builder.maxRequestBytes));
         requestIds.setAsyncSupported(true);
         context.addFilter(requestIds, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(requestIds, MESSAGE_PATH, EnumSet.of(DispatcherType.REQUEST));
         FilterHolder disconnectFilter = new FilterHolder(disconnects);
         disconnectFilter.setAsyncSupported(true);
         context.addFilter(disconnectFilter, SSE_PATH, EnumSet.of(DispatcherType.REQUEST));
@@ -173,7 +174,7 @@ public final class HttpMcpServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest JSON-RPC message a client may POST to {@code /mcp}; larger ones get 413. */
+        /** The largest JSON-RPC message a client may POST to {@code /mcp} or {@code /message}; larger ones get 413. */
         public Builder maxRequestBytes(int maxRequestBytes) {
             this.maxRequestBytes = maxRequestBytes;
             return this;

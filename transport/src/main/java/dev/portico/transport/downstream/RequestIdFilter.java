@@ -1,8 +1,7 @@
 package dev.portico.transport.downstream;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.common.McpTransportContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -14,26 +13,42 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads the JSON-RPC id of a streamable HTTP POST before the SDK does, so request handlers can learn it (see {@link
- * DownstreamRequestIds}). The SDK's streamable provider hands a request to the session without its id reaching the
- * handler, yet {@code notifications/cancelled} names requests by id.
+ * Stands in front of the SDK's MCP servlets ({@code /mcp} and the legacy {@code /message}) so that a client's bad
+ * input gets a JSON-RPC 2.0 answer and nothing else.
  *
- * <p>The body is buffered once, up to {@code maxBodyBytes}; a larger body is refused with 413 before anything parses
- * it, which also bounds what one client can make Portico hold in memory.
+ * <ul>
+ *   <li>The body of a POST is buffered once, up to {@code maxBodyBytes}; a larger body is refused with 413 before
+ *       anything parses it, which also bounds what one client can make Portico hold in memory.
+ *   <li>A body that is not one well-formed JSON-RPC 2.0 message is refused with 400 and a parse error or invalid
+ *       request error (see {@link InboundMessage}); the SDK never sees it, so the session is untouched.
+ *   <li>The JSON-RPC id of a request is noted (see {@link DownstreamRequestIds}): the SDK's streamable provider hands
+ *       a request to the session without its id reaching the handler, yet {@code notifications/cancelled} names
+ *       requests by id.
+ *   <li>Error bodies the SDK writes itself (missing or unknown session, wrong {@code Accept} header) are the Java
+ *       exception serialized field by field, stack trace included; they are replaced by a JSON-RPC error response
+ *       with the same status and message ({@code -32600} for a 4xx, {@code -32603} and no detail for a 5xx).
+ * </ul>
  */
 final class RequestIdFilter implements Filter {
 
     static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final Logger log = LoggerFactory.getLogger(RequestIdFilter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxBodyBytes;
 
@@ -52,49 +67,107 @@ final class RequestIdFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(request instanceof HttpServletRequest http) || !"POST".equalsIgnoreCase(http.getMethod())) {
+        if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)) {
             chain.doFilter(request, response);
+            return;
+        }
+        if (!"POST".equalsIgnoreCase(http.getMethod())) {
+            JsonRpcErrorBodies errors = new JsonRpcErrorBodies(httpResponse, null);
+            chain.doFilter(request, errors);
+            errors.finish();
             return;
         }
         byte[] body = http.getInputStream().readNBytes(maxBodyBytes + 1);
         if (body.length > maxBodyBytes) {
-            HttpServletResponse httpResponse = (HttpServletResponse) response;
-            httpResponse.setStatus(413);
-            httpResponse.setContentType("application/json");
-            httpResponse
-                    .getWriter()
-                    .write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
-                            + "\"message\":\"Request body larger than " + maxBodyBytes + " bytes\"}}");
+            refuse(
+                    httpResponse,
+                    413,
+                    InboundMessage.INVALID_REQUEST,
+                    "Request body larger than " + maxBodyBytes + " bytes",
+                    null);
             return;
         }
-        Object id = topLevelId(body);
-        if (id != null) {
-            http.setAttribute(ATTRIBUTE, id);
+        InboundMessage message = InboundMessage.of(body);
+        Optional<InboundMessage.Refusal> refusal = message.refusal();
+        if (refusal.isPresent()) {
+            log.debug(
+                    "Refused a POST to {}: {}",
+                    http.getRequestURI(),
+                    refusal.get().message());
+            refuse(
+                    httpResponse,
+                    400,
+                    refusal.get().code(),
+                    refusal.get().message(),
+                    refusal.get().id());
+            return;
         }
-        chain.doFilter(new BufferedRequest(http, body), response);
+        JsonNode id = message.id();
+        if (id != null) {
+            http.setAttribute(ATTRIBUTE, id.isTextual() ? id.textValue() : id.numberValue());
+        }
+        JsonRpcErrorBodies errors = new JsonRpcErrorBodies(httpResponse, id);
+        chain.doFilter(new BufferedRequest(http, body), errors);
+        errors.finish();
     }
 
-    /** The top-level {@code id} of a single JSON-RPC message, or null (notification, batch, not JSON). */
-    static Object topLevelId(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+    private static void refuse(HttpServletResponse response, int status, int code, String message, JsonNode id)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(InboundMessage.errorResponse(code, message, id));
+    }
+
+    /**
+     * Catches what the SDK writes through {@link #getWriter()} once an error status is set (the SDK sets the status
+     * first), and writes a JSON-RPC error response instead when the request returns. Successful answers, including
+     * the asynchronous SSE streams, pass straight through.
+     */
+    private static final class JsonRpcErrorBodies extends HttpServletResponseWrapper {
+        private final JsonNode id;
+        private StringWriter captured;
+        private PrintWriter capturing;
+
+        JsonRpcErrorBodies(HttpServletResponse response, JsonNode id) {
+            super(response);
+            this.id = id;
+        }
+
+        @Override
+        public PrintWriter getWriter() throws IOException {
+            if (capturing == null && getStatus() >= 400 && !isCommitted()) {
+                captured = new StringWriter();
+                capturing = new PrintWriter(captured);
             }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("id".equals(field)) {
-                    return switch (value) {
-                        case VALUE_NUMBER_INT -> parser.getNumberValue();
-                        case VALUE_STRING -> parser.getText();
-                        default -> null;
-                    };
+            return capturing != null ? capturing : super.getWriter();
+        }
+
+        void finish() throws IOException {
+            if (captured == null || isCommitted()) {
+                return;
+            }
+            int status = getStatus();
+            String message = status >= 500 ? "Internal error" : sdkMessage(captured.toString());
+            int code = status >= 500 ? InboundMessage.INTERNAL_ERROR : InboundMessage.INVALID_REQUEST;
+            HttpServletResponse response = (HttpServletResponse) getResponse();
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write(InboundMessage.errorResponse(code, message, id));
+        }
+
+        /** The message of the serialized {@code McpError} the SDK wrote, or a generic one. */
+        private static String sdkMessage(String body) {
+            try {
+                JsonNode error = JSON.readTree(body);
+                String message = error.path("jsonRpcError").path("message").textValue();
+                if (message == null) {
+                    message = error.path("message").textValue();
                 }
-                parser.skipChildren();
+                return message == null || message.isBlank() ? "Invalid Request" : message;
+            } catch (IOException | RuntimeException e) {
+                return "Invalid Request";
             }
-            return null;
-        } catch (IOException e) {
-            return null; // the SDK answers malformed JSON with its own error
         }
     }
 

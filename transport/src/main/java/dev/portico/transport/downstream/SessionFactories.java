@@ -1,6 +1,7 @@
 package dev.portico.transport.downstream;
 
 import io.modelcontextprotocol.server.McpInitRequestHandler;
+import io.modelcontextprotocol.server.McpNotificationHandler;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -9,9 +10,13 @@ import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,7 +36,26 @@ final class SessionFactories {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final Logger log = LoggerFactory.getLogger(SessionFactories.class);
+
     private SessionFactories() {}
+
+    /**
+     * Notification handlers whose failures stop at the handler. JSON-RPC 2.0 §4.1: the server MUST NOT reply to a
+     * notification, not even with an error; yet the SDK lets a failing notification handler reach its servlet, which
+     * answers the POST with 500 and the exception. A malformed notification (say, {@code notifications/cancelled}
+     * whose params are not an object) is logged and dropped, and the POST gets 202 like any other notification.
+     */
+    static Map<String, McpNotificationHandler> unanswered(Map<String, McpNotificationHandler> handlers) {
+        Map<String, McpNotificationHandler> wrapped = new LinkedHashMap<>();
+        handlers.forEach((method, handler) ->
+                wrapped.put(method, (exchange, params) -> Mono.defer(() -> handler.handle(exchange, params))
+                        .onErrorResume(e -> {
+                            log.debug("Dropped notification {}: {}", method, e.getMessage());
+                            return Mono.empty();
+                        })));
+        return wrapped;
+    }
 
     /**
      * A streamable HTTP session id: 128 random bits, hex. Streamable HTTP treats the id as the session's only
@@ -100,7 +124,7 @@ final class SessionFactories {
                     transport,
                     init,
                     handler.requestHandlers(),
-                    handler.notificationHandlers(),
+                    unanswered(handler.notificationHandlers()),
                     () -> Mono.fromRunnable(() -> handler.sessionClosed(id)));
         }
 
@@ -128,7 +152,7 @@ final class SessionFactories {
                     clientInfo,
                     CLIENT_REQUEST_TIMEOUT,
                     handler.requestHandlers(),
-                    handler.notificationHandlers(),
+                    unanswered(handler.notificationHandlers()),
                     onClose);
         }
 
