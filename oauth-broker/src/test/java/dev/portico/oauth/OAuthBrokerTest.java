@@ -673,8 +673,8 @@ class OAuthBrokerTest {
             SignInOutcome outcome = down.onUnauthorized(OWNER, upstream("files"), 401, List.of(challenge("files")));
 
             assertThat(outcome)
-                    .isEqualTo(new SignInOutcome.Failed("Cannot sign in to 'files': sign-in storage unavailable; try"
-                            + " again in a moment. Portico's log has the details."));
+                    .isEqualTo(SignInOutcome.Failed.temporary("Cannot sign in to 'files': sign-in storage unavailable;"
+                            + " try again in a moment. Portico's log has the details."));
             Browser browser = new Browser();
             HttpResponse<String> start = browser.get(URI.create(downBase + "/oauth/start/some-start-id"));
             HttpResponse<String> callback = browser.get(URI.create(downBase + "/oauth/callback?state=s&code=c"));
