@@ -226,7 +226,8 @@ public final class Discovery {
         AuthorizationServerMetadata metadata;
         try {
             metadata = AuthorizationServerMetadata.parse(JSONObjectUtils.parse(json));
-        } catch (ParseException e) {
+        } catch (ParseException | IllegalArgumentException e) {
+            // Nimbus throws IllegalArgumentException, not ParseException, for some values, such as an empty issuer.
             throw new DiscoveryException(
                     DiscoveryException.Reason.METADATA_INVALID,
                     // Nimbus quotes the document, control characters included: shortened and cleaned like any
