@@ -319,7 +319,11 @@ final class UpstreamConfigReader {
         Duration maxDelay = max.orElse(ReconnectPolicy.DEFAULT.maxDelay());
         boolean bothUsable =
                 initial.isPresent() == reconnect.has("initialDelay") && max.isPresent() == reconnect.has("maxDelay");
-        if (bothUsable && maxDelay.compareTo(initialDelay) < 0) {
+        if (!bothUsable) {
+            // The unusable one is reported already; building a policy from the other and a default could fail.
+            return ReconnectPolicy.DEFAULT;
+        }
+        if (maxDelay.compareTo(initialDelay) < 0) {
             String key = max.isPresent() ? "maxDelay" : "initialDelay";
             reconnect.problem(
                     key,

@@ -415,6 +415,24 @@ class UpstreamConfigErrorsTest {
                         "make maxDelay at least as long as initialDelay"));
     }
 
+    /**
+     * Found by ConfigLoaderFuzzTest: with maxDelay unusable, its default (60s) was shorter than initialDelay, and
+     * ReconnectPolicy threw IllegalArgumentException instead of the loader reporting the one problem.
+     */
+    @Test
+    void whenMaxDelayIsUnusableAndInitialDelayExceedsItsDefaultThenOnlyMaxDelayIsReported() {
+        ConfigProblem problem = onlyProblem(
+                """
+                upstreams:
+                  - name: a
+                    transport: stdio
+                    command: run
+                    reconnect: {initialDelay: 5m, maxDelay: soon}
+                """);
+
+        assertThat(problem.path()).isEqualTo("upstreams[0].reconnect.maxDelay");
+    }
+
     @Test
     void whenInitialDelayExceedsTheDefaultMaxDelayThenProblemSaysItIsTheDefault() {
         ConfigProblem problem = onlyProblem(

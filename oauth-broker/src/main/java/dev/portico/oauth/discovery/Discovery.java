@@ -194,7 +194,7 @@ public final class Discovery {
     private AuthorizationServerMetadata authorizationServer(URI issuer) throws DiscoveryException {
         FetchedDocument cached = authorizationServers.getIfPresent(issuer);
         if (cached != null) {
-            return checkedMetadata(issuer, cached);
+            return checkedMetadata(issuer, cached.url(), cached.json());
         }
         List<URI> candidates = WellKnownUrls.authorizationServerCandidates(issuer);
         for (URI candidate : candidates) {
@@ -205,7 +205,7 @@ public final class Discovery {
                     "authorization server metadata");
             if (json.isPresent()) {
                 FetchedDocument document = new FetchedDocument(candidate, json.get());
-                AuthorizationServerMetadata metadata = checkedMetadata(issuer, document);
+                AuthorizationServerMetadata metadata = checkedMetadata(issuer, candidate, json.get());
                 authorizationServers.put(issuer, document);
                 return metadata;
             }
@@ -215,22 +215,32 @@ public final class Discovery {
                 "no authorization server metadata for the issuer " + issuer + " at any of " + candidates);
     }
 
-    private static AuthorizationServerMetadata checkedMetadata(URI issuer, FetchedDocument document)
-            throws DiscoveryException {
+    /**
+     * Reads and checks the authorization server metadata document {@code json}, fetched from {@code url}, for
+     * {@code issuer}. Pure, so that it can be tested and fuzzed without a server.
+     *
+     * @throws DiscoveryException {@link DiscoveryException.Reason#METADATA_INVALID}, {@link
+     *     DiscoveryException.Reason#ISSUER_MISMATCH} or {@link DiscoveryException.Reason#PKCE_UNSUPPORTED}
+     */
+    static AuthorizationServerMetadata checkedMetadata(URI issuer, URI url, String json) throws DiscoveryException {
         AuthorizationServerMetadata metadata;
         try {
-            metadata = AuthorizationServerMetadata.parse(JSONObjectUtils.parse(document.json()));
-        } catch (ParseException e) {
+            metadata = AuthorizationServerMetadata.parse(JSONObjectUtils.parse(json));
+        } catch (ParseException | IllegalArgumentException e) {
+            // Nimbus throws IllegalArgumentException, not ParseException, for some values, such as an empty issuer.
             throw new DiscoveryException(
                     DiscoveryException.Reason.METADATA_INVALID,
-                    "the authorization server metadata at " + document.url() + " is invalid: " + e.getMessage(),
+                    // Nimbus quotes the document, control characters included: shortened and cleaned like any
+                    // server text before it reaches a log line or a page.
+                    "the authorization server metadata at " + url + " is invalid: "
+                            + OutboundResponse.excerpt(String.valueOf(e.getMessage())),
                     e);
         }
         String stated = metadata.getIssuer().getValue();
         if (!stated.equals(issuer.toString())) {
             throw new DiscoveryException(
                     DiscoveryException.Reason.ISSUER_MISMATCH,
-                    "the authorization server metadata at " + document.url() + " names the issuer \""
+                    "the authorization server metadata at " + url + " names the issuer \""
                             + OutboundResponse.excerpt(stated) + "\", not \"" + issuer
                             + "\" (RFC 8414 §3.3 requires them to be identical)");
         }
@@ -240,7 +250,7 @@ public final class Discovery {
                     DiscoveryException.Reason.PKCE_UNSUPPORTED,
                     "refusing: the authorization server " + issuer
                             + " does not list S256 in code_challenge_methods_supported (metadata at "
-                            + document.url() + "), and PKCE with S256 is required");
+                            + url + "), and PKCE with S256 is required");
         }
         return metadata;
     }

@@ -61,7 +61,10 @@ public record ProtectedResourceMetadata(
         try {
             object = JSONObjectUtils.parse(json == null ? "" : json);
         } catch (ParseException e) {
-            throw invalid(source, "is not a JSON object (" + e.getMessage() + ")");
+            // The parser quotes the document, control characters included: shortened and cleaned like any server
+            // text before it reaches a log line or a page.
+            throw invalid(
+                    source, "is not a JSON object (" + OutboundResponse.excerpt(String.valueOf(e.getMessage())) + ")");
         }
         Object resourceValue = object.get("resource");
         if (resourceValue == null) {

@@ -28,6 +28,7 @@ import dev.portico.oauth.http.OutboundHttpException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -49,6 +50,12 @@ import java.util.Set;
  * <p>Stateless apart from the sender; safe for concurrent use.
  */
 public final class TokenClient {
+
+    /**
+     * The longest {@code expires_in} taken as said; longer ones are cut to this. A hundred years is "does not expire"
+     * for every purpose, and any store can hold the date.
+     */
+    static final Duration MAX_LIFETIME = Duration.ofDays(36_525);
 
     private final HTTPRequestSender sender;
     private final Clock clock;
@@ -75,8 +82,8 @@ public final class TokenClient {
             throws TokenRequestException {
         AuthorizationGrant grant = new AuthorizationCodeGrant(
                 new AuthorizationCode(code.reveal()), redirectUri, new CodeVerifier(verifier.reveal()));
-        AccessTokenResponse response = send(endpoint, grant, resource);
-        return tokenSet(endpoint, response, resource, Set.copyOf(requestedScopes), Optional.empty());
+        HTTPResponse response = send(endpoint, grant, resource);
+        return read(endpoint, response, resource, Set.copyOf(requestedScopes), Optional.empty());
     }
 
     /**
@@ -91,8 +98,8 @@ public final class TokenClient {
         Secret refreshToken = current.refreshToken()
                 .orElseThrow(() -> new IllegalArgumentException("the token set has no refresh token"));
         AuthorizationGrant grant = new RefreshTokenGrant(new RefreshToken(refreshToken.reveal()));
-        AccessTokenResponse response = send(endpoint, grant, resource);
-        return tokenSet(endpoint, response, resource, current.scopes(), current.refreshToken());
+        HTTPResponse response = send(endpoint, grant, resource);
+        return read(endpoint, response, resource, current.scopes(), current.refreshToken());
     }
 
     /**
@@ -103,8 +110,8 @@ public final class TokenClient {
      */
     public TokenSet clientCredentials(TokenEndpoint endpoint, List<String> scopes, Optional<URI> resource)
             throws TokenRequestException {
-        AccessTokenResponse response = send(endpoint, new ClientCredentialsGrant(), resource, scopes);
-        return tokenSet(endpoint, response, resource, Set.copyOf(scopes), Optional.empty());
+        HTTPResponse response = send(endpoint, new ClientCredentialsGrant(), resource, scopes);
+        return read(endpoint, response, resource, Set.copyOf(scopes), Optional.empty());
     }
 
     /**
@@ -128,16 +135,16 @@ public final class TokenClient {
                 null,
                 null,
                 audience.map(a -> List.of(new Audience(a))).orElse(null));
-        AccessTokenResponse response = send(endpoint, grant, resource, scopes);
-        return tokenSet(endpoint, response, resource, Set.copyOf(scopes), Optional.empty());
+        HTTPResponse response = send(endpoint, grant, resource, scopes);
+        return read(endpoint, response, resource, Set.copyOf(scopes), Optional.empty());
     }
 
-    private AccessTokenResponse send(TokenEndpoint endpoint, AuthorizationGrant grant, Optional<URI> resource)
+    private HTTPResponse send(TokenEndpoint endpoint, AuthorizationGrant grant, Optional<URI> resource)
             throws TokenRequestException {
         return send(endpoint, grant, resource, List.of());
     }
 
-    private AccessTokenResponse send(
+    private HTTPResponse send(
             TokenEndpoint endpoint, AuthorizationGrant grant, Optional<URI> resource, List<String> scopes)
             throws TokenRequestException {
         TokenRequest.Builder builder;
@@ -151,19 +158,42 @@ public final class TokenClient {
         if (!scopes.isEmpty()) {
             builder.scope(new Scope(scopes.toArray(String[]::new)));
         }
-        HTTPResponse httpResponse;
         try {
-            httpResponse = builder.build().toHTTPRequest().send(sender);
+            return builder.build().toHTTPRequest().send(sender);
         } catch (OutboundHttpException e) {
             throw TokenRequestException.unreachable(endpoint.issuer(), e.getMessage());
         } catch (IOException e) {
             throw TokenRequestException.unreachable(
                     endpoint.issuer(), endpoint.uri() + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * The tokens in the token endpoint's answer, or the error it stands for. The part of every grant that reads what
+     * the server sent, kept free of I/O so that it can be fuzzed ({@code TokenResponseFuzzTest}).
+     *
+     * @param requestedScopes taken as granted when the response has no {@code scope} (RFC 6749 §5.1)
+     * @param previousRefreshToken kept when the response has no new refresh token
+     */
+    TokenSet read(
+            TokenEndpoint endpoint,
+            HTTPResponse httpResponse,
+            Optional<URI> resource,
+            Set<String> requestedScopes,
+            Optional<Secret> previousRefreshToken)
+            throws TokenRequestException {
+        return tokenSet(
+                endpoint, accessTokenResponse(endpoint, httpResponse), resource, requestedScopes, previousRefreshToken);
+    }
+
+    private static AccessTokenResponse accessTokenResponse(TokenEndpoint endpoint, HTTPResponse httpResponse)
+            throws TokenRequestException {
         TokenResponse response;
         try {
             response = TokenResponse.parse(httpResponse);
-        } catch (ParseException e) {
+        } catch (ParseException | IllegalArgumentException e) {
+            // Nimbus throws IllegalArgumentException, not ParseException, for a Content-Type it cannot read (such as
+            // "application/\u001f", whose subtype String.trim() empties).
             throw TokenRequestException.malformed(
                     endpoint.issuer(), "HTTP " + httpResponse.getStatusCode() + ", not an OAuth token response");
         }
@@ -197,7 +227,8 @@ public final class TokenClient {
         RefreshToken refreshToken = response.getTokens().getRefreshToken();
         Optional<Secret> refresh =
                 refreshToken == null ? previousRefreshToken : Optional.of(Secret.of(refreshToken.getValue()));
-        long lifetime = accessToken.getLifetime();
+        // A server may say any number; one past what a date can hold would overflow Instant.plusSeconds.
+        long lifetime = Math.min(accessToken.getLifetime(), MAX_LIFETIME.toSeconds());
         Optional<Instant> expiresAt =
                 lifetime > 0 ? Optional.of(Instant.now(clock).plusSeconds(lifetime)) : Optional.empty();
         Scope granted = accessToken.getScope();

@@ -330,4 +330,30 @@ class DiscoveryTest {
                 """
                 .formatted(issuer, challengeMethods, extra);
     }
+
+    /** Found by AuthorizationServerMetadataFuzzTest: Nimbus's message quoted a DEL character of the document. */
+    @Test
+    void whenNimbusQuotesAControlCharacterOfTheDocumentThenTheMessageHasItReplaced() {
+        URI url = URI.create("https://as.example.com/.well-known/oauth-authorization-server");
+        String json =
+                "{\"issuer\": \"https://as.example.com/a b\u007f\", \"code_challenge_methods_supported\": [\"S256\"]}";
+
+        assertThatThrownBy(() -> Discovery.checkedMetadata(URI.create("https://as.example.com"), url, json))
+                .isInstanceOfSatisfying(DiscoveryException.class, e -> assertThat(e.reason())
+                        .isEqualTo(DiscoveryException.Reason.METADATA_INVALID))
+                .hasMessageStartingWith("the authorization server metadata at " + url + " is invalid: ")
+                .hasMessageNotContaining("\u007f");
+    }
+
+    /** Found by AuthorizationServerMetadataFuzzTest: Nimbus threw IllegalArgumentException for the empty issuer. */
+    @Test
+    void whenTheIssuerIsEmptyThenTheMetadataIsInvalid() {
+        URI url = URI.create("https://as.example.com/.well-known/oauth-authorization-server");
+        String json = "{\"issuer\": \"\", \"code_challenge_methods_supported\": [\"S256\"]}";
+
+        assertThatThrownBy(() -> Discovery.checkedMetadata(URI.create("https://as.example.com"), url, json))
+                .isInstanceOfSatisfying(DiscoveryException.class, e -> assertThat(e.reason())
+                        .isEqualTo(DiscoveryException.Reason.METADATA_INVALID))
+                .hasMessageStartingWith("the authorization server metadata at " + url + " is invalid: ");
+    }
 }

@@ -70,4 +70,15 @@ class ProtectedResourceMetadataTest {
                 .hasMessageStartingWith("the protected resource metadata at " + SOURCE + " ")
                 .hasMessageContaining(problem);
     }
+
+    /** Found by ProtectedResourceMetadataFuzzTest: the JSON parser's message quoted the NULs of the document. */
+    @Test
+    void whenTheParserQuotesControlCharactersThenTheMessageHasThemReplaced() {
+        String json = "{\"resource\": \"https://r.example.com\", \"x\": [\"s\" 3" + "\u0000".repeat(40) + "]}";
+
+        assertThatThrownBy(() -> ProtectedResourceMetadata.parse(json, SOURCE))
+                .isInstanceOfSatisfying(DiscoveryException.class, e -> assertThat(e.getMessage())
+                        .startsWith("the protected resource metadata at " + SOURCE + " is not a JSON object (")
+                        .doesNotContain("\u0000"));
+    }
 }

@@ -3,6 +3,7 @@ package dev.portico.oauth.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.portico.config.Secret;
 import dev.portico.oauth.MutableClock;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -148,6 +150,37 @@ class TokenClientTest {
                 .isInstanceOfSatisfying(TokenRequestException.class, e -> assertThat(e.kind())
                         .isEqualTo(TokenRequestException.Kind.MALFORMED_RESPONSE))
                 .hasMessageContaining("token_type DPoP is not supported");
+    }
+
+    /** Found by TokenResponseFuzzTest (input huge-expires-in): Instant.plusSeconds overflowed. */
+    @Test
+    void whenExpiresInIsBeyondAnyDateThenTheTokenExpiresAfterTheLongestLifetime() throws Exception {
+        loopback.reply(
+                "/token",
+                LoopbackServer.Reply.json(
+                        "{\"access_token\":\"x\",\"token_type\":\"Bearer\"," + "\"expires_in\":9223372036854775807}"));
+
+        TokenSet tokens = exchange(loopbackEndpoint());
+
+        assertThat(tokens.expiresAt()).contains(clock.instant().plus(TokenClient.MAX_LIFETIME));
+    }
+
+    /**
+     * Found by TokenResponseFuzzTest: Nimbus threw IllegalArgumentException for this Content-Type, whose subtype
+     * String.trim() empties. Read directly, as a test server would not send the control character.
+     */
+    @Test
+    void whenTheContentTypeSubtypeIsAControlCharacterThenMalformed() {
+        HTTPResponse response = new HTTPResponse(400);
+        response.setHeader("Content-Type", "application/\u001f");
+        response.setBody("{\"error\":\"invalid_grant\"}");
+
+        assertThatThrownBy(
+                        () -> client.read(loopbackEndpoint(), response, Optional.empty(), Set.of(), Optional.empty()))
+                .isInstanceOfSatisfying(TokenRequestException.class, e -> assertThat(e.kind())
+                        .isEqualTo(TokenRequestException.Kind.MALFORMED_RESPONSE))
+                .hasMessage("the token endpoint of " + loopback.origin()
+                        + " gave an unusable answer: HTTP 400, not an OAuth token response");
     }
 
     @Test
