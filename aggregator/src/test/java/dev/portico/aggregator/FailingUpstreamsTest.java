@@ -119,7 +119,10 @@ class FailingUpstreamsTest {
     void closeClients() {
         one.close();
         two.close();
+        // Leave every upstream serving for the next test, whatever this one left behind.
+        // (A fresh legacy server: the SSE test may have closed its SDK server, which then refuses new sessions.)
         flaky.start();
+        legacy.stop();
         legacy.start();
     }
 
