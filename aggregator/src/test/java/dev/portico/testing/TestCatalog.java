@@ -180,6 +180,11 @@ public final class TestCatalog {
      *
      * @param sessionId the transport-level session id (see {@link #TRANSPORT_SESSION_KEY})
      */
+    /** Whether a {@code slow} call of any session is running now. */
+    public boolean hasSlowCallInFlight() {
+        return inFlightSlowCalls.values().stream().anyMatch(calls -> !calls.isEmpty());
+    }
+
     public void cancelSlowCalls(String sessionId) {
         Set<Sinks.One<Boolean>> calls = sessionId == null ? null : inFlightSlowCalls.get(sessionId);
         if (calls != null) {

@@ -64,8 +64,25 @@ public final class UpstreamConnection implements AutoCloseable {
             transport.watch(request);
             Mono<String> cancelling = cancel.flatMap(reason ->
                     transport.cancel(request, reason).onErrorComplete().thenReturn(reason));
-            return client.callTool(request).takeUntilOther(cancelling).doFinally(signal -> transport.forget(request));
+            return client.callTool(request)
+                    .takeUntilOther(cancelling)
+                    // The SDK gives up on a request at its timeout but leaves the upstream working on it; MCP says
+                    // the side that stops waiting should send notifications/cancelled so the work stops too.
+                    .onErrorResume(UpstreamConnection::isTimeout, e -> transport
+                            .cancel(request, "timed out")
+                            .onErrorComplete()
+                            .then(Mono.error(e)))
+                    .doFinally(signal -> transport.forget(request));
         });
+    }
+
+    private static boolean isTimeout(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Completes when the upstream went away by itself (a stdio child exited). */

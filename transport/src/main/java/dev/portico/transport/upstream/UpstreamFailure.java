@@ -9,6 +9,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Why talking to an upstream failed, in words a user can act on, and whether it means the upstream is down.
@@ -19,6 +21,17 @@ import java.util.concurrent.TimeoutException;
  * @param wwwAuthenticate the raw {@code WWW-Authenticate} values of a 401 or 403, for the OAuth broker
  */
 public record UpstreamFailure(Kind kind, String message, int status, Optional<String> wwwAuthenticate) {
+
+    /**
+     * How the SDK's HTTP client transports report an unexpected status ("Received unexpected status code: 500, ..."
+     * for streamable HTTP, "Sending message failed with a non-OK HTTP code: 503 - ..." for SSE); they throw no typed
+     * exception carrying it.
+     */
+    /** The SDK's message (an IllegalArgumentException) for JSON that is not a JSON-RPC message; it quotes the body. */
+    private static final String NOT_JSON_RPC = "Cannot deserialize JSONRPCMessage";
+
+    private static final Pattern HTTP_STATUS = Pattern.compile(
+            "^(?:Received unexpected status code:|Sending message failed with a non-OK HTTP code:) (\\d{3})");
 
     public enum Kind {
         /** Nothing answers (refused, reset, process exited): the upstream is down. */
@@ -86,6 +99,18 @@ public record UpstreamFailure(Kind kind, String message, int status, Optional<St
                     0,
                     Optional.empty());
         }
+        // Checked before IOException, which Jackson's exceptions extend: a malformed answer is not an unreachable
+        // server.
+        if (find(error, com.fasterxml.jackson.core.JacksonException.class) != null
+                || rootMessage(error).startsWith(NOT_JSON_RPC)) {
+            return new UpstreamFailure(
+                    Kind.OTHER, name + " sent a response that is not valid JSON-RPC", 0, Optional.empty());
+        }
+        Matcher status = HTTP_STATUS.matcher(rootMessage(error));
+        if (status.find()) {
+            // The SDK puts the whole response body (often an HTML error page) in its message; the status says enough.
+            return new UpstreamFailure(Kind.OTHER, name + " answered HTTP " + status.group(1), 0, Optional.empty());
+        }
         if (find(error, ConnectException.class) != null
                 || find(error, HttpConnectTimeoutException.class) != null
                 || find(error, ClosedChannelException.class) != null
@@ -111,7 +136,12 @@ public record UpstreamFailure(Kind kind, String message, int status, Optional<St
             root = root.getCause();
         }
         String message = root.getMessage();
-        String text = message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        // A dropped socket often carries no message (ClosedChannelException); a class name means nothing to a user.
+        String text = message != null && !message.isBlank()
+                ? message
+                : root instanceof java.io.IOException
+                        ? "connection closed"
+                        : root.getClass().getSimpleName();
         // Keep the user-facing sentence short and single-line whatever the library put in its message.
         text = text.replaceAll("\\s+", " ");
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;

@@ -142,4 +142,58 @@ class UpstreamFailureTest {
             server.stop();
         }
     }
+
+    @Test
+    void whenAnUpstreamAnswers500WithAPageThenTheFailureGivesTheStatusWithoutThePage() throws Exception {
+        UpstreamFailure failure =
+                failureAgainst(500, "text/html", "<html><body><h1>Boom</h1>\n<p>stack…</p></body></html>");
+
+        assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.OTHER);
+        assertThat(failure.message()).isEqualTo("upstream 'remote' answered HTTP 500");
+        assertThat(failure.connectionLost()).isTrue();
+    }
+
+    @Test
+    void whenAnUpstreamAnswersNonJsonThenTheFailureSaysSoInsteadOfUnreachable() throws Exception {
+        UpstreamFailure failure = failureAgainst(200, "application/json", "this is <not> JSON");
+
+        assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.OTHER);
+        assertThat(failure.message()).isEqualTo("upstream 'remote' sent a response that is not valid JSON-RPC");
+    }
+
+    /** Connects over streamable HTTP to a server that answers every request with this status and body. */
+    private UpstreamFailure failureAgainst(int status, String contentType, String body) throws Exception {
+        Server server = new Server();
+        ServerConnector http = new ServerConnector(server);
+        http.setHost("127.0.0.1");
+        server.addConnector(http);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(
+                    org.eclipse.jetty.server.Request request,
+                    org.eclipse.jetty.server.Response response,
+                    Callback callback) {
+                response.setStatus(status);
+                response.getHeaders().put("Content-Type", contentType);
+                response.write(
+                        true,
+                        java.nio.ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        callback);
+                return true;
+            }
+        });
+        server.start();
+        try {
+            UpstreamConfig config = upstream(
+                    UpstreamTransport.STREAMABLE_HTTP, URI.create("http://127.0.0.1:" + http.getLocalPort() + "/mcp"));
+            Throwable error = connector
+                    .connect(config, UpstreamClientSpec.builder().build())
+                    .map(c -> (Throwable) null)
+                    .onErrorResume(e -> reactor.core.publisher.Mono.just(e))
+                    .block();
+            return UpstreamFailure.of(config, error);
+        } finally {
+            server.stop();
+        }
+    }
 }
