@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portico.testing.StdioTestUpstream;
 import dev.portico.testing.TestUpstream;
 import io.modelcontextprotocol.client.McpClient;
@@ -14,11 +16,15 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -92,8 +101,10 @@ class ShutdownDrainTest {
                     return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, Map.of("answer", "done"));
                 }))) {
             client.initialize();
-            CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(
-                    () -> client.callTool(new CallToolRequest("worker__elicit", Map.of("message", "finish?"))));
+            CompletableFuture<CallToolResult> call =
+                    CompletableFuture.supplyAsync(() -> client.callTool(CallToolRequest.builder("worker__elicit")
+                            .arguments(Map.of("message", "finish?"))
+                            .build()));
             assertThat(asked.await(LIMIT.toSeconds(), TimeUnit.SECONDS))
                     .as("the call reached the upstream; stderr:\n%s", stderr())
                     .isTrue();
@@ -136,8 +147,10 @@ class ShutdownDrainTest {
                             .formatted(upstream.url()));
             try (McpSyncClient client = client(base, spec -> {})) {
                 client.initialize();
-                CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(
-                        () -> client.callTool(new CallToolRequest("slowpoke__slow", Map.of("millis", 600_000))));
+                CompletableFuture<CallToolResult> call =
+                        CompletableFuture.supplyAsync(() -> client.callTool(CallToolRequest.builder("slowpoke__slow")
+                                .arguments(Map.of("millis", 600_000))
+                                .build()));
                 await().atMost(LIMIT).until(() -> upstream.catalog().slowCallsInFlight() == 1);
 
                 process.destroy();
@@ -152,6 +165,65 @@ class ShutdownDrainTest {
                 assertThat(stderr()).contains("grace period over, 1 request(s) cancelled");
             }
         }
+    }
+
+    /**
+     * Over stdio, speaking raw JSON-RPC so that the test can hold the upstream's elicitation unanswered while it
+     * sends SIGTERM: the one session's call in flight is drained the same way, and the exit code is 0.
+     */
+    @Test
+    void inStdioModeSigtermDrainsTheClientsCallInFlightAndExitsZero() throws Exception {
+        List<String> upstream = StdioTestUpstream.command("worker");
+        Path config = dir.resolve("portico.yaml");
+        Files.writeString(
+                config,
+                """
+                upstreams:
+                  - name: worker
+                    transport: stdio
+                    command: %s
+                    args: [%s]
+                    timeout: 30s
+                """
+                        .formatted(upstream.get(0), quoted(upstream.subList(1, upstream.size()))));
+        stderr = dir.resolve("stderr.log");
+        process = new ProcessBuilder(PorticoProcess.command("--config", config.toString(), "--stdio"))
+                .redirectError(stderr.toFile())
+                .start();
+        StdioPeer peer = new StdioPeer(process);
+
+        peer.send(
+                """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",                "capabilities":{"elicitation":{}},"clientInfo":{"name":"raw","version":"1"}}}""");
+        peer.awaitMessage(message -> message.path("id").asInt() == 1);
+        peer.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        peer.send(
+                """
+                {"jsonrpc":"2.0","id":2,"method":"tools/call",                "params":{"name":"worker__elicit","arguments":{"message":"finish?"}}}""");
+        JsonNode elicitation = peer.awaitMessage(
+                message -> "elicitation/create".equals(message.path("method").asText()));
+
+        // SIGTERM, like Process.destroy(), which would also close the pipes the test still needs.
+        process.toHandle().destroy();
+
+        AtomicInteger nextId = new AtomicInteger(100);
+        await().atMost(LIMIT).until(() -> {
+            int id = nextId.incrementAndGet();
+            peer.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
+            return peer.awaitMessage(message -> message.path("id").asInt() == id)
+                            .path("error")
+                            .path("code")
+                            .asInt()
+                    == -32000;
+        });
+        peer.send("{\"jsonrpc\":\"2.0\",\"id\":" + elicitation.get("id")
+                + ",\"result\":{\"action\":\"accept\",\"content\":{\"answer\":\"done\"}}}");
+        JsonNode result = peer.awaitMessage(message -> message.path("id").asInt() == 2);
+        assertThat(result.at("/result/content/0/text").asText())
+                .as(result.toString())
+                .isEqualTo("elicited: accept done");
+        assertExitsZero();
+        assertThat(stderr()).contains("every request in flight was answered");
     }
 
     /** Writes {@code yaml} to a file, starts Portico on it and returns its base URL once it listens. */
@@ -224,6 +296,45 @@ class ShutdownDrainTest {
             latch.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The client's end of Portico's stdin and stdout: each line a JSON-RPC message. */
+    private static final class StdioPeer {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        private final OutputStream stdin;
+        private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+        StdioPeer(Process process) {
+            this.stdin = process.getOutputStream();
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader lines = new BufferedReader(
+                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = lines.readLine()) != null) {
+                                received.add(JSON.readTree(line));
+                            }
+                        } catch (IOException e) {
+                            // the process ended
+                        }
+                    },
+                    "portico-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void send(String message) throws IOException {
+            stdin.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        JsonNode awaitMessage(Predicate<JsonNode> wanted) {
+            return await().atMost(LIMIT)
+                    .until(() -> received.stream().filter(wanted).findFirst(), Optional::isPresent)
+                    .orElseThrow();
         }
     }
 
