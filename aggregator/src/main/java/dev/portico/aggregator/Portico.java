@@ -251,6 +251,19 @@ public final class Portico implements AutoCloseable {
     }
 
     /**
+     * The stdio client closed its input: no answer can reach it any more, so its calls are cancelled at once rather
+     * than drained.
+     */
+    private boolean stdioClientGone() {
+        try {
+            return stdio != null && stdio.awaitEnd(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /**
      * Stops in this order: {@code /readyz} answers 503 "stopping" (so a load balancer sends no more clients); new
      * requests are refused while those in flight get {@code server.shutdownGracePeriod} to finish, and those still
      * running then are cancelled at their upstream and answered with an error; then every session ends, closing its
@@ -263,7 +276,7 @@ public final class Portico implements AutoCloseable {
         }
         ready.set(false);
         background.dispose();
-        gateway.drain(shutdownGracePeriod);
+        gateway.drain(stdioClientGone() ? Duration.ZERO : shutdownGracePeriod);
         gateway.close();
         if (signIn != null) {
             signIn.close();

@@ -207,11 +207,6 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         log.info("Stopping: grace period over, {} request(s) cancelled", left);
     }
 
-    /** Whether {@link #drain} has begun: new requests are refused. */
-    public boolean draining() {
-        return inFlight.stopping();
-    }
-
     private int awaitNone(Duration limit) {
         try {
             return inFlight.awaitNone(limit);

@@ -33,10 +33,6 @@ final class InFlightRequests {
         return count;
     }
 
-    synchronized boolean stopping() {
-        return stopping;
-    }
-
     synchronized int count() {
         return count;
     }

@@ -17,7 +17,6 @@ class InFlightRequestsTest {
         assertThat(requests.stopTakingNew()).isEqualTo(2);
 
         assertThat(requests.tryEnter()).isFalse();
-        assertThat(requests.stopping()).isTrue();
         assertThat(requests.count()).isEqualTo(2);
     }
 
