@@ -45,7 +45,10 @@ public final class Portico implements AutoCloseable {
     private final LoopbackSignInListener loopback;
     private final StdioMcpServer stdio;
     private final AtomicBoolean ready;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set first thing when closing: {@code /readyz} reports "stopping" for the whole drain. */
+    private final AtomicBoolean stopping;
+
+    private final Duration shutdownGracePeriod;
     /** Work done now and then while Portico runs. */
     private volatile Disposable background = Disposables.disposed();
 
@@ -61,13 +64,17 @@ public final class Portico implements AutoCloseable {
             HttpMcpServer http,
             LoopbackSignInListener loopback,
             StdioMcpServer stdio,
-            AtomicBoolean ready) {
+            AtomicBoolean ready,
+            AtomicBoolean stopping,
+            Duration shutdownGracePeriod) {
         this.gateway = gateway;
         this.signIn = signIn;
         this.http = http;
         this.loopback = loopback;
         this.stdio = stdio;
         this.ready = ready;
+        this.stopping = stopping;
+        this.shutdownGracePeriod = shutdownGracePeriod;
     }
 
     /** Portico's name and version as it announces itself to clients and upstreams. */
@@ -105,9 +112,15 @@ public final class Portico implements AutoCloseable {
         }
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
-        HealthServlet health = new HealthServlet(() -> ready.get()
-                ? state.unavailable().map(reason -> "sign-in storage unavailable: " + reason)
-                : Optional.of("not started, or stopping"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        HealthServlet health = new HealthServlet(() -> {
+            if (stopping.get()) {
+                return Optional.of("stopping");
+            }
+            return ready.get()
+                    ? state.unavailable().map(reason -> "sign-in storage unavailable: " + reason)
+                    : Optional.of("not started");
+        });
         HttpMcpServer.Builder builder = HttpMcpServer.builder(gateway)
                 .host(config.server().host())
                 .port(config.server().port())
@@ -132,7 +145,15 @@ public final class Portico implements AutoCloseable {
                 config.source(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        Portico portico = new Portico(gateway, signIn, http, null, null, ready);
+        Portico portico = new Portico(
+                gateway,
+                signIn,
+                http,
+                null,
+                null,
+                ready,
+                stopping,
+                config.server().shutdownGracePeriod());
         if (state.shared()) {
             portico.background = Flux.interval(SIGN_INS_ELSEWHERE)
                     .subscribe(tick -> gateway.sessions().forEach(GatewaySession::noticeSignInsElsewhere));
@@ -175,7 +196,15 @@ public final class Portico implements AutoCloseable {
                 config.upstreams().size(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        return new Portico(gateway, signIn, null, loopback, stdio, new AtomicBoolean(true));
+        return new Portico(
+                gateway,
+                signIn,
+                null,
+                loopback,
+                stdio,
+                new AtomicBoolean(true),
+                new AtomicBoolean(),
+                config.server().shutdownGracePeriod());
     }
 
     /** Opens each sign-in link once, however many calls it answers. */
@@ -221,13 +250,33 @@ public final class Portico implements AutoCloseable {
         stdio.awaitEnd();
     }
 
+    /**
+     * The stdio client closed its input: no answer can reach it any more, so its calls are cancelled at once rather
+     * than drained.
+     */
+    private boolean stdioClientGone() {
+        try {
+            return stdio != null && stdio.awaitEnd(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /**
+     * Stops in this order: {@code /readyz} answers 503 "stopping" (so a load balancer sends no more clients); new
+     * requests are refused while those in flight get {@code server.shutdownGracePeriod} to finish, and those still
+     * running then are cancelled at their upstream and answered with an error; then every session ends, closing its
+     * upstream connections and stopping its stdio children; then the listeners stop.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
         ready.set(false);
         background.dispose();
+        gateway.drain(stdioClientGone() ? Duration.ZERO : shutdownGracePeriod);
         gateway.close();
         if (signIn != null) {
             signIn.close();

@@ -192,6 +192,11 @@ public final class TestCatalog {
         }
     }
 
+    /** How many {@code slow} calls are running now, over every session: a test's sign that its call arrived. */
+    public int slowCallsInFlight() {
+        return inFlightSlowCalls.values().stream().mapToInt(Set::size).sum();
+    }
+
     // ------------------------------------------------------------------ tools
 
     List<AsyncToolSpecification> tools() {

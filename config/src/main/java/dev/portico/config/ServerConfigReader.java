@@ -1,13 +1,14 @@
 package dev.portico.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** Reads {@code server}: the downstream listener. */
 final class ServerConfigReader {
 
-    static final List<String> KEYS = List.of("host", "port", "publicUrl");
+    static final List<String> KEYS = List.of("host", "port", "publicUrl", "shutdownGracePeriod");
 
     private ServerConfigReader() {}
 
@@ -29,7 +30,8 @@ final class ServerConfigReader {
         }
         int port = port(server);
         Optional<URI> publicUrl = publicUrl(server);
-        return problems.count() == before ? new ServerConfig(host, port, publicUrl) : null;
+        Duration gracePeriod = shutdownGracePeriod(server);
+        return problems.count() == before ? new ServerConfig(host, port, publicUrl, gracePeriod) : null;
     }
 
     private static int port(MappingReader server) {
@@ -40,6 +42,21 @@ final class ServerConfigReader {
             return ServerConfig.DEFAULT_PORT;
         }
         return port.map(Long::intValue).orElse(ServerConfig.DEFAULT_PORT);
+    }
+
+    private static Duration shutdownGracePeriod(MappingReader server) {
+        String key = "shutdownGracePeriod";
+        Duration grace = server.duration(key).orElse(ServerConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD);
+        if (grace.compareTo(ServerConfig.MAX_SHUTDOWN_GRACE_PERIOD) > 0) {
+            server.problem(
+                    key,
+                    key + " " + Durations.format(grace) + " is longer than the maximum of "
+                            + Durations.format(ServerConfig.MAX_SHUTDOWN_GRACE_PERIOD),
+                    "use at most " + Durations.format(ServerConfig.MAX_SHUTDOWN_GRACE_PERIOD)
+                            + ", e.g. 30s; calls still running then are cancelled");
+            return ServerConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD;
+        }
+        return grace;
     }
 
     private static Optional<URI> publicUrl(MappingReader server) {

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
 
@@ -22,6 +24,7 @@ class ConfigLoaderTest {
               host: 0.0.0.0
               port: ${PORT:-9090}
               publicUrl: https://portico.example.com/base/
+              shutdownGracePeriod: 45s
             upstreams:
               - name: everything
                 transport: streamable-http
@@ -55,6 +58,7 @@ class ConfigLoaderTest {
         assertThat(server.host()).isEqualTo("0.0.0.0");
         assertThat(server.port()).isEqualTo(9090);
         assertThat(server.publicUrl()).contains(URI.create("https://portico.example.com/base"));
+        assertThat(server.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(45));
     }
 
     @Test
@@ -158,6 +162,22 @@ class ConfigLoaderTest {
 
         assertThat(config.server().port()).isEqualTo(8080);
         assertThat(config.upstreams()).isEmpty();
+    }
+
+    @Test
+    void whenShutdownGracePeriodIsAbsentThenItIsTwentySeconds() {
+        assertThat(parse("server: {port: 1}\n").server().shutdownGracePeriod())
+                .isEqualTo(ServerConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD)
+                .isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"0, PT0S", "1s, PT1S", "10m, PT10M", "500ms, PT0.5S"})
+    void whenShutdownGracePeriodIsSetThenItIsKept(String written, Duration expected) {
+        assertThat(parse("server: {shutdownGracePeriod: " + written + "}\n")
+                        .server()
+                        .shutdownGracePeriod())
+                .isEqualTo(expected);
     }
 
     @Test

@@ -63,4 +63,27 @@ class ServerConfigErrorsTest {
                         "host is empty",
                         "use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0"));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"11m, 11m", "601s, 601s", "1h, 1h"})
+    void whenShutdownGracePeriodIsLongerThanTenMinutesThenProblemNamesTheMaximum(String written, String shown) {
+        ConfigProblem problem = onlyProblem("server:\n  shutdownGracePeriod: " + written + "\n");
+
+        assertThat(problem)
+                .isEqualTo(new ConfigProblem(
+                        FILE,
+                        2,
+                        24,
+                        "server.shutdownGracePeriod",
+                        "shutdownGracePeriod " + shown + " is longer than the maximum of 10m",
+                        "use at most 10m, e.g. 30s; calls still running then are cancelled"));
+    }
+
+    @Test
+    void whenShutdownGracePeriodHasNoUnitThenProblemShowsTheAcceptedForm() {
+        ConfigProblem problem = onlyProblem("server:\n  shutdownGracePeriod: 30\n");
+
+        assertThat(problem.path()).isEqualTo("server.shutdownGracePeriod");
+        assertThat(problem.fix()).isEqualTo(Durations.ACCEPTED_FORM);
+    }
 }

@@ -76,6 +76,7 @@ public final class PorticoMain implements Callable<Integer> {
         // prints to System.out (a library, logback's status messages) is sent to stderr instead.
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        Shutdown.exitZeroOnStopSignals();
         System.exit(run(args, System.in, stdout, System.err));
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Closes Portico and what it depends on exactly once: on JVM shutdown, or earlier when asked to. */
 final class Shutdown implements AutoCloseable {
@@ -29,6 +30,23 @@ final class Shutdown implements AutoCloseable {
         Shutdown shutdown = new Shutdown(List.copyOf(all));
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown::close, "portico-shutdown"));
         return shutdown;
+    }
+
+    /**
+     * Makes SIGTERM and SIGINT (Ctrl+C) end the process with exit code 0 once the shutdown hooks ran, instead of the
+     * JVM's 143 and 130: a stop that was asked for and drained is a success, and an orchestrator or service manager
+     * reads any other code as a crash. For {@code main} only: it owns the process's exit code.
+     */
+    @SuppressWarnings("removal") // sun.misc.Signal: the only way to handle a signal in Java 17; it runs the hooks
+    static void exitZeroOnStopSignals() {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), signal -> System.exit(PorticoMain.EXIT_OK));
+            } catch (IllegalArgumentException e) {
+                // Unknown on this platform, or reserved (java -Xrs): the JVM's default handling stays.
+                log.debug("Cannot handle SIG{}: {}", name, e.getMessage());
+            }
+        }
     }
 
     /** Closes each resource, logging (not throwing) failures. */

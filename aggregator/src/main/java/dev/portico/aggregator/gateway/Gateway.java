@@ -9,6 +9,7 @@ import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.session.InFlightCall;
 import dev.portico.aggregator.session.SessionUpstream;
 import dev.portico.aggregator.session.UpstreamCallException;
+import dev.portico.config.Durations;
 import dev.portico.config.PorticoConfig;
 import dev.portico.transport.downstream.DownstreamHandler;
 import dev.portico.transport.downstream.DownstreamRequestIds;
@@ -23,6 +24,7 @@ import io.modelcontextprotocol.server.McpNotificationHandler;
 import io.modelcontextprotocol.server.McpRequestHandler;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Portico's MCP server side: answers every downstream request from the session's merged catalog and forwards calls
@@ -58,6 +61,20 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     private final SignInBroker signIn;
     private final Consumer<AuthChallenge> challengeShown;
+
+    /**
+     * JSON-RPC's range for errors an implementation defines (-32000 to -32099): Portico is stopping. Not "internal
+     * error": nothing went wrong, and the client should try again elsewhere or later.
+     */
+    static final int STOPPING = -32000;
+
+    /** How long requests cancelled at the end of the grace period get to send their error to the client. */
+    private static final Duration ANSWER_AFTER_CANCEL = Duration.ofSeconds(2);
+
+    private final InFlightRequests inFlight = new InFlightRequests();
+
+    /** Emits once the grace period is over: every request still being answered then gets an error. */
+    private final Sinks.One<String> gracePeriodOver = Sinks.one();
 
     public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo, SignInBroker signIn) {
         this(config, serverInfo, signIn, challenge -> {});
@@ -160,6 +177,42 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         if (session != null) {
             session.close();
             log.info("Session {} closed", session.downstream().logId());
+        }
+    }
+
+    /**
+     * Stops taking requests, lets those in flight finish within {@code gracePeriod}, then cancels the rest: a
+     * forwarded tool call is cancelled at its upstream ({@code notifications/cancelled}) and answered with a tool
+     * error, any other request with a JSON-RPC error. Sessions stay open for those answers; {@link #close()} ends
+     * them.
+     */
+    public void drain(Duration gracePeriod) {
+        int running = inFlight.stopTakingNew();
+        log.info(
+                "Stopping: no new requests; waiting up to {} for {} request(s) in flight",
+                Durations.format(gracePeriod),
+                running);
+        int left = awaitNone(gracePeriod);
+        if (left == 0) {
+            log.info("Stopping: every request in flight was answered");
+            return;
+        }
+        String reason = "Portico is stopping";
+        sessions.values().forEach(session -> session.abandonCalls(reason));
+        if (awaitNone(ANSWER_AFTER_CANCEL) > 0) {
+            // Not a forwarded call (still connecting, or a read or prompt): answered with an error right away.
+            gracePeriodOver.tryEmitValue(reason);
+            awaitNone(ANSWER_AFTER_CANCEL);
+        }
+        log.info("Stopping: grace period over, {} request(s) cancelled", left);
+    }
+
+    private int awaitNone(Duration limit) {
+        try {
+            return inFlight.awaitNone(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return inFlight.count();
         }
     }
 
@@ -296,6 +349,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                                     : afterRefusal(session, target, again, true);
                             default -> Mono.just(toolError(e.failure().message()));
                         })
+                        // Empty: cancelled. By the client, it gets no answer (MCP cancellation); by a stop, it is told.
+                        .switchIfEmpty(Mono.defer(() -> call.abandonedBecause()
+                                .map(reason -> Mono.just(toolError(reason + "; the call to "
+                                        + route.get().upstream() + " was cancelled before it finished."
+                                        + " Try again once Portico is back.")))
+                                .orElseGet(Mono::empty)))
                         .doFinally(signal -> session.end(call));
             });
         });
@@ -456,8 +515,19 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                         .message("Unknown session")
                         .build());
             }
+            if (!inFlight.tryEnter()) {
+                return Mono.error(McpError.builder(STOPPING)
+                        .message("Portico is stopping and takes no new requests; try again in a moment")
+                        .build());
+            }
             session.seen(exchange);
-            return handler.handle(session, exchange, params);
+            Mono<T> answer = Mono.defer(() -> handler.handle(session, exchange, params));
+            Mono<T> stopped = gracePeriodOver
+                    .asMono()
+                    .flatMap(reason -> Mono.error(McpError.builder(STOPPING)
+                            .message(reason + "; the request was cancelled before it was answered")
+                            .build()));
+            return Mono.firstWithSignal(answer, stopped).doFinally(signal -> inFlight.exit());
         });
     }
 }

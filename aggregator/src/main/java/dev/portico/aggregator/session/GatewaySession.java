@@ -202,6 +202,11 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         active.removeFirstOccurrence(call);
     }
 
+    /** Cancels every call in flight at its upstream, telling the client {@code reason} (Portico is stopping). */
+    public void abandonCalls(String reason) {
+        active.forEach(call -> call.abandon(reason));
+    }
+
     /** Remembers the newest exchange, the fallback channel for requests an upstream sends outside a call. */
     public void seen(McpAsyncServerExchange exchange) {
         lastExchange = exchange;

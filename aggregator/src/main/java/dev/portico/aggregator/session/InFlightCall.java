@@ -1,6 +1,7 @@
 package dev.portico.aggregator.session;
 
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -14,6 +15,7 @@ public final class InFlightCall {
     private final McpAsyncServerExchange exchange;
     private final Object progressToken;
     private final Sinks.One<String> cancelled = Sinks.one();
+    private volatile String abandonedBecause;
 
     InFlightCall(Object requestId, McpAsyncServerExchange exchange, Object progressToken) {
         this.requestId = requestId;
@@ -40,5 +42,19 @@ public final class InFlightCall {
 
     void cancel(String reason) {
         cancelled.tryEmitValue(reason == null ? "cancelled by the client" : reason);
+    }
+
+    /**
+     * Cancels this call for a reason of Portico's own (it is stopping): unlike a client's cancellation, the client
+     * is still waiting for an answer and must be told {@link #abandonedBecause() why}.
+     */
+    void abandon(String reason) {
+        abandonedBecause = reason;
+        cancel(reason);
+    }
+
+    /** Why Portico cancelled this call itself, if it did. */
+    public Optional<String> abandonedBecause() {
+        return Optional.ofNullable(abandonedBecause);
     }
 }
