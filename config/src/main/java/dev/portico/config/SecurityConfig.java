@@ -8,11 +8,20 @@ import java.util.List;
  * @param allowInsecureLoopback whether plain {@code http} is accepted for loopback addresses (never for others)
  * @param allowedPrivateNetworks CIDR blocks that may be reached although they are loopback, private, link-local or
  *     otherwise non-public, such as {@code 127.0.0.0/8} for a local identity provider; empty = none
+ * @param allowCrossOriginResourceMetadata whether an upstream's challenge may send Portico to fetch its protected
+ *     resource metadata from another origin than the upstream's own; off by default, so that an upstream cannot
+ *     point Portico's fetches anywhere it likes
  */
-public record SecurityConfig(boolean allowInsecureLoopback, List<String> allowedPrivateNetworks) {
+public record SecurityConfig(
+        boolean allowInsecureLoopback, List<String> allowedPrivateNetworks, boolean allowCrossOriginResourceMetadata) {
 
     public SecurityConfig {
         allowedPrivateNetworks = List.copyOf(allowedPrivateNetworks);
+    }
+
+    /** With cross-origin resource metadata refused. */
+    public SecurityConfig(boolean allowInsecureLoopback, List<String> allowedPrivateNetworks) {
+        this(allowInsecureLoopback, allowedPrivateNetworks, false);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Optional;
 /** Reads {@code security}: what Portico's own outbound fetches may reach. */
 final class SecurityConfigReader {
 
-    static final List<String> KEYS = List.of("allowInsecureLoopback", "allowedPrivateNetworks");
+    static final List<String> KEYS =
+            List.of("allowInsecureLoopback", "allowedPrivateNetworks", "allowCrossOriginResourceMetadata");
 
     private SecurityConfigReader() {}
 
@@ -27,7 +28,9 @@ final class SecurityConfigReader {
         security.allowOnly(KEYS);
         boolean allowInsecureLoopback = security.bool("allowInsecureLoopback").orElse(defaults.allowInsecureLoopback());
         List<String> networks = networks(security, problems).orElse(defaults.allowedPrivateNetworks());
-        return problems.count() == before ? new SecurityConfig(allowInsecureLoopback, networks) : null;
+        boolean crossOrigin =
+                security.bool("allowCrossOriginResourceMetadata").orElse(defaults.allowCrossOriginResourceMetadata());
+        return problems.count() == before ? new SecurityConfig(allowInsecureLoopback, networks, crossOrigin) : null;
     }
 
     /** The blocks as written; each is checked here so that every consumer can rely on {@link CidrBlock#parse}. */

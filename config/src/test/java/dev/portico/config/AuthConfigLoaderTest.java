@@ -190,6 +190,16 @@ class AuthConfigLoaderTest {
     }
 
     @Test
+    void crossOriginResourceMetadataIsRefusedUnlessTheConfigAllowsIt() {
+        assertThat(parse("security: {allowInsecureLoopback: true}\n").security().allowCrossOriginResourceMetadata())
+                .isFalse();
+        assertThat(parse("security: {allowCrossOriginResourceMetadata: true}\n")
+                        .security()
+                        .allowCrossOriginResourceMetadata())
+                .isTrue();
+    }
+
+    @Test
     void whenAllowedPrivateNetworksIsEmptyThenNoneIsAllowed() {
         assertThat(parse("security: {allowedPrivateNetworks: []}\n").security().allowedPrivateNetworks())
                 .isEmpty();

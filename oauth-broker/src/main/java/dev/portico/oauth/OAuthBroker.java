@@ -99,7 +99,8 @@ public final class OAuthBroker implements AutoCloseable {
         PorticoClient portico = new PorticoClient(
                 this::clientMetadataDocumentUrl, endpoints::redirectUri, oauth.clientName(), oauth.clientUri());
         this.resolver = new SignInTargets(
-                new Discovery(http, oauth.metadataCacheTtl(), clock),
+                new Discovery(
+                        http, oauth.metadataCacheTtl(), clock, settings.http().allowCrossOriginResourceMetadata()),
                 new ClientRegistry(
                         portico,
                         http.nimbusSender(),

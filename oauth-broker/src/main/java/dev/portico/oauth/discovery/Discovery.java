@@ -56,6 +56,8 @@ public final class Discovery {
     private final OutboundHttp http;
     /** Keyed by the locations looked at: the one {@code resource_metadata} URL, or the well-known candidates. */
     private final Cache<List<URI>, ProtectedResourceMetadata> resourceMetadata;
+
+    private final boolean crossOriginResourceMetadata;
     /** The document text per issuer, re-read on each hit because Nimbus's metadata type is mutable. */
     private final Cache<URI, FetchedDocument> authorizationServers;
 
@@ -88,6 +90,15 @@ public final class Discovery {
      * @param clock the time source for the cache, so that tests can move time
      */
     public Discovery(OutboundHttp http, Duration cacheTtl, Clock clock) {
+        this(http, cacheTtl, clock, false);
+    }
+
+    /**
+     * @param crossOriginResourceMetadata whether a challenge's {@code resource_metadata} may name another origin than
+     *     the upstream's ({@code security.allowCrossOriginResourceMetadata})
+     */
+    public Discovery(OutboundHttp http, Duration cacheTtl, Clock clock, boolean crossOriginResourceMetadata) {
+        this.crossOriginResourceMetadata = crossOriginResourceMetadata;
         this.http = Objects.requireNonNull(http, "http");
         Objects.requireNonNull(cacheTtl, "cacheTtl");
         Objects.requireNonNull(clock, "clock");
@@ -156,6 +167,16 @@ public final class Discovery {
 
     private Optional<ProtectedResourceMetadata> resourceMetadata(URI upstreamUrl, Optional<URI> announced)
             throws DiscoveryException {
+        if (announced.isPresent()
+                && !crossOriginResourceMetadata
+                && !ResourceUris.origin(announced.get()).equals(ResourceUris.origin(upstreamUrl))) {
+            // Otherwise any upstream could point Portico's fetches at any host it likes.
+            throw new DiscoveryException(
+                    DiscoveryException.Reason.RESOURCE_METADATA_ORIGIN,
+                    "the upstream " + upstreamUrl + " announced its protected resource metadata at "
+                            + announced.get() + ", on another origin; set security.allowCrossOriginResourceMetadata"
+                            + " to true to allow that");
+        }
         List<URI> locations =
                 announced.map(List::of).orElseGet(() -> WellKnownUrls.protectedResourceCandidates(upstreamUrl));
         ProtectedResourceMetadata cached = resourceMetadata.getIfPresent(locations);

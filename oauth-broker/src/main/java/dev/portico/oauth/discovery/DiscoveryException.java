@@ -16,6 +16,8 @@ public final class DiscoveryException extends Exception {
         PROTECTED_RESOURCE_METADATA,
         /** The metadata's {@code resource} does not cover the upstream's URL (RFC 9728 §3.3). */
         RESOURCE_MISMATCH,
+        /** The challenge's {@code resource_metadata} is on another origin than the upstream, which config forbids. */
+        RESOURCE_METADATA_ORIGIN,
         /** No authorization server metadata could be obtained (RFC 8414 §3), or its server answered with an error. */
         AUTHORIZATION_SERVER_METADATA,
         /** The authorization server metadata names another issuer than the one asked for (RFC 8414 §3.3). */

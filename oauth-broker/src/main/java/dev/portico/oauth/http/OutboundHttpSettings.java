@@ -23,7 +23,8 @@ public record OutboundHttpSettings(
         List<String> allowedPrivateNetworks,
         long maxResponseBytes,
         Duration connectTimeout,
-        Duration totalTimeout) {
+        Duration totalTimeout,
+        boolean allowCrossOriginResourceMetadata) {
 
     /** 1 MiB: discovery documents and token responses are a few KiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -55,6 +56,16 @@ public record OutboundHttpSettings(
         }
     }
 
+    /** With cross-origin resource metadata refused. */
+    public OutboundHttpSettings(
+            boolean allowInsecureLoopback,
+            List<String> allowedPrivateNetworks,
+            long maxResponseBytes,
+            Duration connectTimeout,
+            Duration totalTimeout) {
+        this(allowInsecureLoopback, allowedPrivateNetworks, maxResponseBytes, connectTimeout, totalTimeout, false);
+    }
+
     /**
      * Insecure loopback allowed, no private network allowed (so loopback is still refused), 1 MiB, 5 s to connect,
      * 10 s in all; the same as {@code from(SecurityConfig.defaults())}.
@@ -74,26 +85,53 @@ public record OutboundHttpSettings(
                 security.allowedPrivateNetworks(),
                 DEFAULT_MAX_RESPONSE_BYTES,
                 DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_TOTAL_TIMEOUT);
+                DEFAULT_TOTAL_TIMEOUT,
+                security.allowCrossOriginResourceMetadata());
     }
 
     public OutboundHttpSettings withAllowedPrivateNetworks(List<String> networks) {
         return new OutboundHttpSettings(
-                allowInsecureLoopback, networks, maxResponseBytes, connectTimeout, totalTimeout);
+                allowInsecureLoopback,
+                networks,
+                maxResponseBytes,
+                connectTimeout,
+                totalTimeout,
+                allowCrossOriginResourceMetadata);
     }
 
     public OutboundHttpSettings withAllowInsecureLoopback(boolean allow) {
-        return new OutboundHttpSettings(allow, allowedPrivateNetworks, maxResponseBytes, connectTimeout, totalTimeout);
+        return new OutboundHttpSettings(
+                allow,
+                allowedPrivateNetworks,
+                maxResponseBytes,
+                connectTimeout,
+                totalTimeout,
+                allowCrossOriginResourceMetadata);
     }
 
     public OutboundHttpSettings withMaxResponseBytes(long bytes) {
         return new OutboundHttpSettings(
-                allowInsecureLoopback, allowedPrivateNetworks, bytes, connectTimeout, totalTimeout);
+                allowInsecureLoopback,
+                allowedPrivateNetworks,
+                bytes,
+                connectTimeout,
+                totalTimeout,
+                allowCrossOriginResourceMetadata);
     }
 
     public OutboundHttpSettings withTimeouts(Duration connect, Duration total) {
         return new OutboundHttpSettings(
-                allowInsecureLoopback, allowedPrivateNetworks, maxResponseBytes, connect, total);
+                allowInsecureLoopback,
+                allowedPrivateNetworks,
+                maxResponseBytes,
+                connect,
+                total,
+                allowCrossOriginResourceMetadata);
+    }
+
+    public OutboundHttpSettings withCrossOriginResourceMetadata(boolean allow) {
+        return new OutboundHttpSettings(
+                allowInsecureLoopback, allowedPrivateNetworks, maxResponseBytes, connectTimeout, totalTimeout, allow);
     }
 
     /** The allowed networks, parsed; the constructor has already checked that they parse. */

@@ -99,6 +99,31 @@ class DiscoveryTest {
     }
 
     @Test
+    void whenTheChallengeNamesResourceMetadataOnAnotherOriginThenNothingIsFetchedUnlessConfigAllowsIt()
+            throws Exception {
+        try (LoopbackServer elsewhere = LoopbackServer.start()) {
+            elsewhere.reply("/meta/mcp.json", Reply.json(resourceMetadata(upstream, issuer)));
+            server.reply(AS_METADATA, Reply.json(serverMetadata(issuer, "\"S256\"", "")));
+            BearerChallenge challenge = BearerChallenge.find(WwwAuthenticate.parse(
+                                    "Bearer resource_metadata=\"" + elsewhere.url("/meta/mcp.json") + "\"")
+                            .challengesOrThrow())
+                    .orElseThrow();
+
+            assertThatThrownBy(() -> discovery.discover(upstream, Optional.of(challenge), Optional.empty()))
+                    .isInstanceOfSatisfying(DiscoveryException.class, e -> assertThat(e.reason())
+                            .isEqualTo(DiscoveryException.Reason.RESOURCE_METADATA_ORIGIN))
+                    .hasMessageContaining("another origin")
+                    .hasMessageContaining("security.allowCrossOriginResourceMetadata");
+            assertThat(elsewhere.paths()).isEmpty();
+
+            Discovery permissive = new Discovery(http, TTL, clock, true);
+            DiscoveredAuthorization found = permissive.discover(upstream, Optional.of(challenge), Optional.empty());
+            assertThat(found.issuer()).isEqualTo(issuer);
+            assertThat(elsewhere.paths()).containsExactly("/meta/mcp.json");
+        }
+    }
+
+    @Test
     void whenTheChallengesResourceMetadataIsMissingThenDiscoveryFailsWithoutGuessing() throws Exception {
         BearerChallenge challenge = BearerChallenge.find(
                         WwwAuthenticate.parse("Bearer resource_metadata=\"" + server.url("/gone.json") + "\"")
