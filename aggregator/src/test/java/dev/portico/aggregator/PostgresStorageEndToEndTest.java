@@ -4,7 +4,6 @@ import static dev.portico.aggregator.SignInWorld.authUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portico.aggregator.testing.Browser;
 import dev.portico.store.postgres.EmbeddedDatabase;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Test;
 class PostgresStorageEndToEndTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(30);
-    private static final String CALLBACK_PATH = "/oauth/callback";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private EmbeddedDatabase database;
@@ -47,20 +45,8 @@ class PostgresStorageEndToEndTest {
         world = new SignInWorld(idp -> {});
         world.upstream("calendar", u -> u.requireAuthOnlyForToolCalls(true));
         world.porticoYaml(storageYaml());
-        Portico first = world.startPortico();
-        Portico second = world.startReplica();
-        SignInWorld.Session session = world.session(first);
-        await().atMost(SETTLES).until(() -> session.toolNames().contains("calendar__whoami"));
-        URI link = authUrl(session.call("calendar__whoami"));
-        Browser browser = new Browser();
-        URI callback = browser.openUntil(link, url -> url.getPath().equals(CALLBACK_PATH))
-                .stoppedAt();
 
-        Browser.Page page = browser.open(ReplicasEndToEndTest.onReplica(callback, second));
-
-        assertThat(page.status()).as(page.body()).isEqualTo(200);
-        assertThat(page.body()).contains("Signed in to calendar");
-        assertThat(Clients.text(session.call("calendar__whoami"))).contains("hello demo-user");
+        ReplicasEndToEndTest.assertASignInStartedOnOneReplicaFinishesOnTheOther(world);
     }
 
     @Test

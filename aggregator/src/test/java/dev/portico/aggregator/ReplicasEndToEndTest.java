@@ -43,6 +43,16 @@ class ReplicasEndToEndTest {
         world.upstream("calendar", u -> u.requireAuthOnlyForToolCalls(true));
         Shared shared = new Shared(new InMemorySignInStore(Clock.systemUTC()), new InMemoryTokenStore());
         world.sharedState(() -> shared);
+
+        assertASignInStartedOnOneReplicaFinishesOnTheOther(world);
+    }
+
+    /**
+     * Starts two Porticos of {@code world} (whose upstream {@code calendar} refuses tool calls until a sign-in),
+     * starts a sign-in from a session on the first, has the second serve its callback, and checks that the session's
+     * retried call succeeds on the first.
+     */
+    static void assertASignInStartedOnOneReplicaFinishesOnTheOther(SignInWorld world) throws Exception {
         Portico first = world.startPortico();
         Portico second = world.startReplica();
         SignInWorld.Session session = world.session(first);

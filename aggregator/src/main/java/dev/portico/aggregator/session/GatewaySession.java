@@ -369,11 +369,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         upstreams.values().stream()
                 .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
                 .filter(u -> signIn.authorization(downstream.id(), u.config()).isPresent())
-                // Told even when the upstream still refuses: the client's retry then gets the new reason.
-                .forEach(u -> u.reconnectNow()
-                        .onErrorResume(e -> Mono.empty())
-                        .doFinally(signal -> completeElicitation(u.name()))
-                        .subscribe());
+                .forEach(this::reconnectAndTell);
     }
 
     /**
@@ -385,10 +381,18 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         upstreams.values().stream()
                 .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
                 .filter(signIns::signedInElsewhere)
-                .forEach(u -> u.reconnectNow()
-                        .onErrorResume(e -> Mono.empty())
-                        .doFinally(signal -> completeElicitation(u.name()))
-                        .subscribe());
+                .forEach(this::reconnectAndTell);
+    }
+
+    /**
+     * Reconnects an upstream after a sign-in, then tells a client waiting on a URL elicitation for it, even when the
+     * upstream still refuses: the client's retry then gets the new reason.
+     */
+    private void reconnectAndTell(SessionUpstream upstream) {
+        upstream.reconnectNow()
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> completeElicitation(upstream.name()))
+                .subscribe();
     }
 
     /**

@@ -2,12 +2,9 @@ package dev.portico.aggregator.session;
 
 import dev.portico.aggregator.auth.SignInBroker;
 import dev.portico.aggregator.auth.SignInStep;
+import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.transport.upstream.UpstreamFailure;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,16 +125,7 @@ final class SessionSignIns {
 
     /** A SHA-256 fingerprint of the {@code Authorization} value held for the upstream, never the value itself. */
     private Optional<String> credential(SessionUpstream upstream) {
-        return broker.authorization(owner, upstream.config()).map(SessionSignIns::fingerprint);
-    }
-
-    private static String fingerprint(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return broker.authorization(owner, upstream.config()).map(OpaqueValues::sha256);
     }
 
     /**
