@@ -21,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
                     + " any upstream. Prints every problem as FILE:LINE:COLUMN: KEY PATH: problem — fix."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:The config is valid.", "2:The config is invalid, or the file cannot be read."})
+        exitCodeList = {"0:The config is valid.", "2:The config is invalid, the file cannot be read, or invalid usage."
+        })
 final class CheckConfigCommand implements Callable<Integer> {
 
     @ParentCommand

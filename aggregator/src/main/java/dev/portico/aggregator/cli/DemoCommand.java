@@ -25,6 +25,12 @@ import picocli.CommandLine.Spec;
                     + " http://127.0.0.1:PORT/mcp, or over stdin/stdout with --stdio. Its tools appear as demo__echo,"
                     + " demo__add, demo__now and demo__roll_dice. Over HTTP, a second server, calendar, needs a"
                     + " sign-in at a local demo identity provider, to show Portico's sign-in flow."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Stopped by SIGTERM or Ctrl+C, or (--stdio) the client closed stdin.",
+            "1:Runtime failure, for example the port is already in use.",
+            "2:Invalid usage, for example a port out of range."
         })
 final class DemoCommand implements Callable<Integer> {
 

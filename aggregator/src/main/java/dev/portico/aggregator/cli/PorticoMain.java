@@ -28,10 +28,19 @@ import picocli.CommandLine.Spec;
         name = "portico",
         mixinStandardHelpOptions = true,
         versionProvider = PorticoVersion.class,
+        synopsisHeading = "",
+        customSynopsis = {
+            "Usage: portico [serve] --config=FILE [--stdio]",
+            "       portico demo [--port=N] [--stdio]",
+            "       portico check-config --config=FILE",
+            "       portico version",
+            "       portico COMMAND --help"
+        },
         description = {
             "One MCP endpoint in front of many upstream MCP servers.",
             "",
-            "Without a command, 'portico --config FILE [--stdio]' is 'portico serve'."
+            "serve is the default command: 'portico --config FILE [--stdio]' is 'portico serve --config FILE"
+                    + " [--stdio]'."
         },
         subcommands = {
             ServeCommand.class,

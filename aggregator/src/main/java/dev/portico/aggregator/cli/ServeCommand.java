@@ -19,6 +19,12 @@ import picocli.CommandLine.ParentCommand;
                     + " listens on server.host:server.port: streamable HTTP at /mcp, legacy SSE at /sse, health at"
                     + " /healthz and /readyz. With --stdio, serves one MCP client over stdin/stdout instead and exits"
                     + " when stdin closes."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Stopped by SIGTERM or Ctrl+C after draining, or (--stdio) the client closed stdin.",
+            "1:Runtime failure, for example the port is already in use.",
+            "2:Invalid config (every problem is printed, nothing is started) or invalid usage."
         })
 final class ServeCommand implements Callable<Integer> {
 

@@ -5,7 +5,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code portico version}. */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Print Portico's version.")
+@Command(
+        name = "version",
+        mixinStandardHelpOptions = true,
+        description = "Print Portico's version: portico VERSION.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:Success.", "2:Invalid usage."})
 final class VersionCommand implements Callable<Integer> {
 
     @ParentCommand

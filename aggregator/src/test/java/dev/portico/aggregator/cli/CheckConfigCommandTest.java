@@ -1,10 +1,9 @@
 package dev.portico.aggregator.cli;
 
+import static dev.portico.aggregator.cli.InProcessCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.portico.aggregator.cli.InProcessCli.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -131,27 +130,6 @@ class CheckConfigCommandTest {
     }
 
     @Test
-    void helpIsAvailableForEveryCommand() {
-        for (String command : new String[] {"serve", "demo", "check-config", "version"}) {
-            Result result = run(command, "--help");
-            assertThat(result.exitCode()).as(command).isZero();
-            assertThat(result.out()).as(command).contains("Usage: portico " + command);
-        }
-        Result top = run("--help");
-        assertThat(top.exitCode()).isZero();
-        assertThat(top.out()).contains("serve", "demo", "check-config", "version", "Exit codes:");
-    }
-
-    @Test
-    void versionPrintsTheVersion() {
-        Result result = run("version");
-
-        assertThat(result.exitCode()).isZero();
-        // Not run from the jar here, so there is no manifest version.
-        assertThat(result.out()).isEqualTo("portico dev" + System.lineSeparator());
-    }
-
-    @Test
     void theExampleConfigIsValid() {
         // Surefire runs in the module directory; the example lives at the repository root.
         Path example = Path.of("..", "examples", "portico.yaml");
@@ -166,17 +144,4 @@ class CheckConfigCommandTest {
     private Path write(String name, String yaml) throws Exception {
         return Files.writeString(dir.resolve(name), yaml);
     }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode;
-        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exitCode = PorticoMain.run(args, outStream, errStream);
-        }
-        return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private record Result(int exitCode, String out, String err) {}
 }
