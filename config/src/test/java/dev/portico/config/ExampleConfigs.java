@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  *
  * <p>A block that shows only part of a config is completed the way a reader would: a list of upstreams
  * ({@code - name: ...}) goes under {@code upstreams:}, and an upstream's {@code auth:} into an HTTP upstream. A block
- * fenced as {@code ```yaml invalid} shows a mistake and is expected to be rejected.
+ * fenced as {@code ```yaml invalid} shows a mistake and is expected to be rejected; one with another word after
+ * {@code yaml} ({@code ```yaml kubernetes}) is not a Portico config and is left out.
  */
 final class ExampleConfigs {
 
@@ -85,8 +86,8 @@ final class ExampleConfigs {
             for (i++; i < lines.size() && !lines.get(i).strip().equals("```"); i++) {
                 block.append(lines.get(i)).append('\n');
             }
-            if (fence.group(1).equals("yaml")) {
-                boolean invalid = fence.group(2).equals("invalid");
+            boolean invalid = fence.group(2).equals("invalid");
+            if (fence.group(1).equals("yaml") && (fence.group(2).isEmpty() || invalid)) {
                 examples.add(new Example(relative(file) + ":" + (start + 1), complete(block.toString()), invalid));
             }
         }
