@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -103,54 +104,38 @@ class ConfigSchemaTest {
                 .contains("examples/portico.yaml", "docs/configuration.md:13");
     }
 
-    static Stream<String[]> mistakes() {
-        return Stream.of(
-                new String[] {"server:\n  prot: 8080\n", "server.prot"},
-                new String[] {"logging: {level: debug}\n", "logging"},
-                new String[] {"server:\n  port: 70000\n", "server.port"},
-                new String[] {"server:\n  port: eighty\n", "server.port"},
-                new String[] {"server:\n  shutdownGracePeriod: 30\n", "server.shutdownGracePeriod"},
-                new String[] {"server:\n  shutdownGracePeriod: 1h30m\n", "server.shutdownGracePeriod"},
-                new String[] {"oauth:\n  openBrowser: 1\n", "oauth.openBrowser"},
-                new String[] {"oauth:\n  callbackPath: oauth/callback\n", "oauth.callbackPath"},
-                new String[] {"oauth:\n  stepUpLimit: 11\n", "oauth.stepUpLimit"},
-                new String[] {"storage:\n  type: mysql\n", "storage.type"},
-                new String[] {"storage:\n  url: jdbc:postgresql://db/portico\n", "storage.url"},
-                new String[] {"storage:\n  type: postgres\n  encryptionKey: k\n", "storage.url"},
-                new String[] {
-                    "upstreams:\n  - name: a\n    transport: http\n    url: http://a/mcp\n", "upstreams[0].transport"
-                },
-                new String[] {
-                    "upstreams:\n  - name: A\n    transport: sse\n    url: http://a/sse\n", "upstreams[0].name"
-                },
-                new String[] {"upstreams:\n  - transport: sse\n    url: http://a/sse\n", "upstreams[0].name"},
-                new String[] {"upstreams:\n  - name: a\n    transport: stdio\n", "upstreams[0].command"},
-                new String[] {
-                    "upstreams:\n  - name: a\n    transport: stdio\n    command: run\n    url: http://a/mcp\n",
-                    "upstreams[0].url"
-                },
-                new String[] {"upstreams:\n  - name: a\n    transport: sse\n    command: run\n", "upstreams[0].url"},
-                new String[] {
-                    "upstreams:\n  - name: a\n    transport: sse\n    url: http://a/sse\n    reconnect: {delay: 1s}\n",
-                    "upstreams[0].reconnect.delay"
-                },
-                new String[] {
-                    "upstreams:\n  - name: a\n    transport: sse\n    url: http://a/sse\n    auth: {grant: password}\n",
-                    "upstreams[0].auth.grant"
-                },
-                new String[] {
-                    "upstreams:\n  - name: a\n    transport: sse\n    url: http://a/sse\n    auth: {clientSecret: s}\n",
-                    "upstreams[0].auth.clientSecret"
-                },
-                new String[] {
-                    "upstreams:\n  - name: a\n    transport: sse\n    url: http://a/sse\n"
-                            + "    auth: {grant: client_credentials, clientId: c}\n",
-                    "upstreams[0].auth.grant"
-                });
-    }
-
     @ParameterizedTest(name = "{1}")
-    @MethodSource("mistakes")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+            {server: {prot: 8080}}                                                        | server.prot
+            {logging: {level: debug}}                                                     | logging
+            {server: {port: 70000}}                                                       | server.port
+            {server: {port: eighty}}                                                      | server.port
+            {server: {shutdownGracePeriod: 30}}                                           | server.shutdownGracePeriod
+            {server: {shutdownGracePeriod: 1h30m}}                                        | server.shutdownGracePeriod
+            {oauth: {openBrowser: 1}}                                                     | oauth.openBrowser
+            {oauth: {callbackPath: oauth/callback}}                                       | oauth.callbackPath
+            {oauth: {stepUpLimit: 11}}                                                    | oauth.stepUpLimit
+            {storage: {type: mysql}}                                                      | storage.type
+            {storage: {url: jdbc:postgresql://db/portico}}                                | storage.url
+            {storage: {type: postgres, encryptionKey: k}}                                 | storage.url
+            {upstreams: [{name: a, transport: http, url: http://a/mcp}]}                  | upstreams[0].transport
+            {upstreams: [{name: A, transport: sse, url: http://a/sse}]}                   | upstreams[0].name
+            {upstreams: [{transport: sse, url: http://a/sse}]}                            | upstreams[0].name
+            {upstreams: [{name: a, transport: stdio}]}                                    | upstreams[0].command
+            {upstreams: [{name: a, transport: stdio, command: run, url: http://a/mcp}]}   | upstreams[0].url
+            {upstreams: [{name: a, transport: sse, command: run}]}                        | upstreams[0].url
+            {upstreams: [{name: a, transport: sse, url: http://a/sse, reconnect: {delay: 1s}}]} \
+                                                                                          | upstreams[0].reconnect.delay
+            {upstreams: [{name: a, transport: sse, url: http://a/sse, auth: {grant: password}}]} \
+                                                                                          | upstreams[0].auth.grant
+            {upstreams: [{name: a, transport: sse, url: http://a/sse, auth: {clientSecret: s}}]} \
+                                                                                          | upstreams[0].auth.clientSecret
+            {upstreams: [{name: a, transport: sse, url: http://a/sse, auth: {grant: client_credentials, clientId: c}}]} \
+                                                                                          | upstreams[0].auth.grant
+            """)
     void aMistakeIsRejectedByTheLoaderAndTheSchema(String yaml, String path) {
         ConfigException failure = loaderFailure(yaml, Map.of()).orElse(null);
 
