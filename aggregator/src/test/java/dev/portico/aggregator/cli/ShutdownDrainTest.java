@@ -113,7 +113,7 @@ class ShutdownDrainTest {
             process.destroy();
 
             await().atMost(LIMIT).untilAsserted(() -> assertThat(readyz(base))
-                    .isEqualTo("503 {\"status\":\"not ready\",\"reason\":\"stopping\"}"));
+                    .isEqualTo("503 {\"status\":\"not ready\",\"reason\":\"stopping\",\"configGeneration\":1}"));
             assertThatThrownBy(client::listTools)
                     .isInstanceOf(McpError.class)
                     .hasMessageContaining("Portico is stopping and takes no new requests");
