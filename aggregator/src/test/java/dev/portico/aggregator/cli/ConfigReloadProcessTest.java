@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.health.HealthServlet;
 import dev.portico.testing.TestUpstream;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code portico serve --config FILE} as its own process follows the file: SIGHUP reloads it (and no longer ends the
- * process, as it does a JVM by default), and a change of the file is applied without a signal. The in-process
+ * process, as it does a JVM by default), and a change of the file is applied without a signal, over HTTP and in
+ * stdio mode. The in-process
  * behaviour of reloads is tested in {@code LiveConfigEndToEndTest}; this checks the command line's wiring.
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "no SIGHUP")
@@ -77,6 +82,36 @@ class ConfigReloadProcessTest {
             assertThat(stderr())
                     .contains("config generation 2 applied to 0 session(s): added [beta], unchanged [alpha]");
         }
+    }
+
+    @Test
+    void inStdioModeAChangedFileIsAppliedToTheOneClient() throws Exception {
+        try (TestUpstream alpha = TestUpstream.streamable("alpha");
+                TestUpstream beta = TestUpstream.streamable("beta")) {
+            Path config = dir.resolve("portico.yaml");
+            Files.writeString(config, config(alpha));
+            AtomicInteger toolChanges = new AtomicInteger();
+            try (McpSyncClient client = PorticoProcess.stdioClient(
+                    spec -> spec.toolsChangeConsumer(tools -> toolChanges.incrementAndGet()),
+                    "--config",
+                    config.toString(),
+                    "--stdio")) {
+                client.initialize();
+                assertThat(toolNames(client)).contains("alpha__echo").doesNotContain("beta__echo");
+
+                Files.writeString(config, config(alpha) + upstream("beta", beta));
+
+                await().atMost(LIMIT).until(() -> toolNames(client).contains("beta__echo"));
+                assertThat(toolChanges.get()).isPositive();
+                assertThat(alpha.initializations())
+                        .as("alpha kept its connection")
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    private static List<String> toolNames(McpSyncClient client) {
+        return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
     }
 
     private static String config(TestUpstream alpha) {
