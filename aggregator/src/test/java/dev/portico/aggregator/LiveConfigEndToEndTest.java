@@ -26,6 +26,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,6 +149,24 @@ class LiveConfigEndToEndTest {
         assertThat(callEcho("beta__echo", "again")).isEqualTo("again");
         assertThat(alpha.initializations()).isEqualTo(1);
         assertThat(generation()).isEqualTo(3);
+    }
+
+    @Test
+    void whenAnUpstreamIsRemovedDuringACallThenTheCallStillFinishes() throws Exception {
+        // Long enough for the reload to happen while the call runs: the test waits for both, in that order.
+        int millis = 3_000;
+        CompletableFuture<McpSchema.CallToolResult> inFlight = CompletableFuture.supplyAsync(
+                () -> client.callTool(new McpSchema.CallToolRequest("alpha__slow", Map.of("millis", millis))));
+        await().atMost(LIMIT).until(() -> alpha.catalog().hasSlowCallInFlight());
+
+        replaceFile(config(upstream("beta", beta)));
+        await().atMost(LIMIT).until(() -> generation() == 2);
+        assertThat(inFlight).as("the reload came before the call's end").isNotDone();
+
+        McpSchema.CallToolResult result = inFlight.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(result.isError()).as(Clients.text(result)).isNotEqualTo(Boolean.TRUE);
+        assertThat(Clients.text(result)).isEqualTo("slept " + millis);
+        assertThat(toolNames()).noneMatch(name -> name.startsWith("alpha__"));
     }
 
     @Test

@@ -142,8 +142,8 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
      * removed, replaces the connection of each whose settings changed by one made with its new settings, and leaves
      * the others alone, with their connections, catalogs and sign-in state. The client hears of what that changes in
      * its lists ({@code notifications/tools/list_changed} and the like) now, and again as each new connection comes
-     * up, as after a sign-in. A call in flight to a removed or replaced upstream ends with a tool error. Does nothing
-     * once the session is closed.
+     * up, as after a sign-in. A call in flight to a removed or replaced upstream finishes on its old connection,
+     * which closes after it. Does nothing once the session is closed.
      */
     public void reconfigure(List<UpstreamConfig> configs) {
         List<SessionUpstream> retired = new ArrayList<>();
@@ -171,7 +171,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             connectNow = started != null;
         }
         for (SessionUpstream old : retired) {
-            old.close();
+            old.retire();
             signIns.forgetPending(old);
             // A client waiting to be told that a sign-in to it finished would otherwise wait for ever.
             completeElicitation(old.name());
