@@ -20,8 +20,7 @@ class ConfigChangesTest {
 
     @Test
     void whenNothingDiffersThenNothingChanged() {
-        ConfigChanges changes =
-                ConfigChanges.between(Configs.parse(TWO_UPSTREAMS), Configs.parse("# a comment\n" + TWO_UPSTREAMS));
+        ConfigChanges changes = changesTo("# a comment\n" + TWO_UPSTREAMS);
 
         assertThat(changes.upstreamsChanged()).isFalse();
         assertThat(changes.unchanged()).containsExactly("alpha", "beta");
@@ -31,9 +30,7 @@ class ConfigChangesTest {
 
     @Test
     void whenAnUpstreamIsAddedThenOnlyItIsAdded() {
-        ConfigChanges changes = ConfigChanges.between(
-                Configs.parse(TWO_UPSTREAMS),
-                Configs.parse(TWO_UPSTREAMS + "  - name: gamma\n    transport: stdio\n    command: run\n"));
+        ConfigChanges changes = changesTo(TWO_UPSTREAMS + "  - name: gamma\n    transport: stdio\n    command: run\n");
 
         assertThat(changes.added()).extracting(UpstreamConfig::name).containsExactly("gamma");
         assertThat(changes.removed()).isEmpty();
@@ -45,15 +42,13 @@ class ConfigChangesTest {
 
     @Test
     void whenAnUpstreamIsRemovedThenItIsNamed() {
-        ConfigChanges changes = ConfigChanges.between(
-                Configs.parse(TWO_UPSTREAMS),
-                Configs.parse(
-                        """
+        ConfigChanges changes = changesTo(
+                """
                         upstreams:
                           - name: beta
                             transport: streamable-http
                             url: http://127.0.0.1:9002/mcp
-                        """));
+                        """);
 
         assertThat(changes.removed()).containsExactly("alpha");
         assertThat(changes.unchanged()).containsExactly("beta");
@@ -62,11 +57,8 @@ class ConfigChangesTest {
 
     @Test
     void whenOnlyAHeaderOfAnUpstreamDiffersThenThatUpstreamChanged() {
-        ConfigChanges changes = ConfigChanges.between(
-                Configs.parse(TWO_UPSTREAMS),
-                Configs.parse(TWO_UPSTREAMS.replace(
-                        "url: http://127.0.0.1:9002/mcp",
-                        "url: http://127.0.0.1:9002/mcp\n    headers: {X-Api-Key: k2}")));
+        ConfigChanges changes = changesTo(TWO_UPSTREAMS.replace(
+                "url: http://127.0.0.1:9002/mcp", "url: http://127.0.0.1:9002/mcp\n    headers: {X-Api-Key: k2}"));
 
         assertThat(changes.changed()).extracting(UpstreamConfig::name).containsExactly("beta");
         assertThat(changes.changed().get(0).headers()).containsEntry("X-Api-Key", "k2");
@@ -86,10 +78,8 @@ class ConfigChangesTest {
 
     @Test
     void whenUpstreamsSwapPlacesThenTheyAreReorderedButNotChanged() {
-        ConfigChanges changes = ConfigChanges.between(
-                Configs.parse(TWO_UPSTREAMS),
-                Configs.parse(
-                        """
+        ConfigChanges changes = changesTo(
+                """
                         upstreams:
                           - name: beta
                             transport: streamable-http
@@ -97,7 +87,7 @@ class ConfigChangesTest {
                           - name: alpha
                             transport: streamable-http
                             url: http://127.0.0.1:9001/mcp
-                        """));
+                        """);
 
         assertThat(changes.reordered()).isTrue();
         assertThat(changes.upstreamsChanged()).isTrue();
@@ -107,11 +97,14 @@ class ConfigChangesTest {
 
     @Test
     void whenSettingsOutsideUpstreamsDifferThenTheirKeysNeedARestart() {
-        ConfigChanges changes = ConfigChanges.between(
-                Configs.parse(TWO_UPSTREAMS),
-                Configs.parse("server:\n  port: 9090\noauth:\n  clientName: Other\n" + TWO_UPSTREAMS));
+        ConfigChanges changes = changesTo("server:\n  port: 9090\noauth:\n  clientName: Other\n" + TWO_UPSTREAMS);
 
         assertThat(changes.restartRequired()).containsExactly("server.port", "oauth.clientName");
         assertThat(changes.upstreamsChanged()).isFalse();
+    }
+
+    /** What changes from {@link #TWO_UPSTREAMS} to {@code next}. */
+    private static ConfigChanges changesTo(String next) {
+        return ConfigChanges.between(Configs.parse(TWO_UPSTREAMS), Configs.parse(next));
     }
 }

@@ -12,17 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -40,23 +35,10 @@ class ConfigReloadProcessTest {
     /** A bound for waiting on a child JVM, never an expectation of how fast it is. */
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
-    private static final Pattern LISTENING = Pattern.compile("Portico listening on (http://\\S+) ");
-
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
-
-    private Process process;
-    private Path stderr;
-
-    @AfterEach
-    void killWhatIsLeft() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS);
-        }
-    }
 
     @Test
     void sighupReloadsTheFileAndAChangedFileIsAppliedWithoutOne() throws Exception {
@@ -64,23 +46,25 @@ class ConfigReloadProcessTest {
                 TestUpstream beta = TestUpstream.streamable("beta")) {
             Path config = dir.resolve("portico.yaml");
             Files.writeString(config, config(alpha));
-            URI base = start(config);
-            assertThat(generation(base)).isEqualTo(1);
+            try (ServingPortico portico = ServingPortico.start(config, dir, LIMIT)) {
+                URI base = portico.baseUri();
+                assertThat(generation(base)).isEqualTo(1);
 
-            hangUp();
+                hangUp(portico.process());
 
-            await().atMost(LIMIT).until(() -> stderr().contains("Reloading " + config + " (SIGHUP)"));
-            await().atMost(LIMIT)
-                    .until(() -> stderr().contains("no upstream changed; still running config generation 1"));
-            assertThat(process.isAlive())
-                    .as("SIGHUP does not stop Portico; stderr:\n%s", stderr())
-                    .isTrue();
+                await().atMost(LIMIT).until(() -> portico.stderr().contains("Reloading " + config + " (SIGHUP)"));
+                await().atMost(LIMIT).until(() -> portico.stderr()
+                        .contains("no upstream changed; still running config generation 1"));
+                assertThat(portico.process().isAlive())
+                        .as("SIGHUP does not stop Portico; stderr:\n%s", portico.stderr())
+                        .isTrue();
 
-            Files.writeString(config, config(alpha) + upstream("beta", beta));
+                Files.writeString(config, config(alpha) + upstream("beta", beta));
 
-            await().atMost(LIMIT).until(() -> generation(base) == 2);
-            assertThat(stderr())
-                    .contains("config generation 2 applied to 0 session(s): added [beta], unchanged [alpha]");
+                await().atMost(LIMIT).until(() -> generation(base) == 2);
+                assertThat(portico.stderr())
+                        .contains("config generation 2 applied to 0 session(s): added [beta], unchanged [alpha]");
+            }
         }
     }
 
@@ -122,27 +106,7 @@ class ConfigReloadProcessTest {
         return "  - name: " + name + "\n    transport: streamable-http\n    url: " + upstream.url() + "\n";
     }
 
-    private URI start(Path config) throws IOException {
-        stderr = dir.resolve("stderr.log");
-        process = new ProcessBuilder(PorticoProcess.command("--config", config.toString()))
-                .redirectError(stderr.toFile())
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .start();
-        process.getOutputStream().close();
-        return await().atMost(LIMIT)
-                .until(this::listeningUrl, Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private Optional<URI> listeningUrl() {
-        if (!process.isAlive()) {
-            throw new AssertionError("portico exited with " + process.exitValue() + "\n--- stderr:\n" + stderr());
-        }
-        Matcher matcher = LISTENING.matcher(stderr());
-        return matcher.find() ? Optional.of(URI.create(matcher.group(1))) : Optional.empty();
-    }
-
-    private void hangUp() throws IOException, InterruptedException {
+    private static void hangUp(Process process) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
                 .inheritIO()
                 .start();
@@ -155,13 +119,5 @@ class ConfigReloadProcessTest {
                 HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.discarding());
         return Long.parseLong(
                 response.headers().firstValue(HealthServlet.GENERATION_HEADER).orElseThrow());
-    }
-
-    private String stderr() {
-        try {
-            return Files.readString(stderr, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(stderr not readable: " + e.getMessage() + ")";
-        }
     }
 }
