@@ -5,6 +5,7 @@ import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
+import dev.portico.aggregator.reload.ConfigGeneration;
 import dev.portico.aggregator.reload.ReloadOutcome;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -54,8 +54,8 @@ public final class Portico implements AutoCloseable {
     private final Duration shutdownGracePeriod;
     /** What Portico runs with: the startup config, with the upstreams of the last reload applied. */
     private PorticoConfig running;
-    /** Counts the configurations Portico has run with: 1 at startup, one more for each reload that changed it. */
-    private final AtomicLong generation;
+
+    private final ConfigGeneration generation;
     /** Work done now and then while Portico runs. */
     private volatile Disposable background = Disposables.disposed();
 
@@ -64,9 +64,6 @@ public final class Portico implements AutoCloseable {
      * sessions, so that their upstreams reconnect and their clients hear of it without calling again.
      */
     private static final Duration SIGN_INS_ELSEWHERE = Duration.ofSeconds(2);
-
-    /** The generation of the config Portico starts with. */
-    public static final long FIRST_GENERATION = 1;
 
     private Portico(
             Gateway gateway,
@@ -77,7 +74,7 @@ public final class Portico implements AutoCloseable {
             AtomicBoolean ready,
             AtomicBoolean stopping,
             PorticoConfig config,
-            AtomicLong generation) {
+            ConfigGeneration generation) {
         this.gateway = gateway;
         this.signIn = signIn;
         this.http = http;
@@ -126,7 +123,7 @@ public final class Portico implements AutoCloseable {
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
-        AtomicLong generation = new AtomicLong(FIRST_GENERATION);
+        ConfigGeneration generation = new ConfigGeneration();
         HealthServlet health = new HealthServlet(
                 () -> {
                     if (stopping.get()) {
@@ -136,7 +133,7 @@ public final class Portico implements AutoCloseable {
                             ? state.unavailable().map(reason -> "sign-in storage unavailable: " + reason)
                             : Optional.of("not started");
                 },
-                generation::get);
+                generation::current);
         HttpMcpServer.Builder builder = HttpMcpServer.builder(gateway)
                 .host(config.server().host())
                 .port(config.server().port())
@@ -213,7 +210,7 @@ public final class Portico implements AutoCloseable {
                 new AtomicBoolean(true),
                 new AtomicBoolean(),
                 config,
-                new AtomicLong(FIRST_GENERATION));
+                new ConfigGeneration());
     }
 
     /** Opens each sign-in link once, however many calls it answers. */
@@ -252,11 +249,12 @@ public final class Portico implements AutoCloseable {
     }
 
     /**
-     * The generation of the configuration Portico runs with: {@value #FIRST_GENERATION} at startup, one more for each
-     * reload that changed it ({@link #reconfigure}). Shown on {@code /readyz}; fit for a gauge.
+     * The generation of the configuration Portico runs with ({@link ConfigGeneration#FIRST} at startup, one more for
+     * each reload that changed it) and the count of reloads by outcome. Shown on {@code /readyz}; what a gauge and a
+     * counter read.
      */
-    public long configGeneration() {
-        return generation.get();
+    public ConfigGeneration configGeneration() {
+        return generation;
     }
 
     /**
@@ -267,11 +265,12 @@ public final class Portico implements AutoCloseable {
      * are serialized.
      *
      * @return {@link ReloadOutcome#APPLIED} when the upstreams changed (the generation then moves on), else {@link
-     *     ReloadOutcome#UNCHANGED}
+     *     ReloadOutcome#UNCHANGED}; counted in {@link #configGeneration()} either way
      */
     public synchronized ReloadOutcome reconfigure(PorticoConfig next) {
         if (stopping.get()) {
             log.info("Not applying {}: Portico is stopping", next.source());
+            generation.record(ReloadOutcome.UNCHANGED);
             return ReloadOutcome.UNCHANGED;
         }
         ConfigChanges changes = ConfigChanges.between(running, next);
@@ -282,7 +281,10 @@ public final class Portico implements AutoCloseable {
                     key);
         }
         if (!changes.upstreamsChanged()) {
-            log.info("{}: no upstream changed; still running config generation {}", next.source(), generation.get());
+            log.info(
+                    "{}: no upstream changed; still running config generation {}",
+                    next.source(),
+                    generation.record(ReloadOutcome.UNCHANGED));
             return ReloadOutcome.UNCHANGED;
         }
         gateway.reconfigure(next.upstreams(), changes.affected());
@@ -296,7 +298,7 @@ public final class Portico implements AutoCloseable {
         log.info(
                 "{}: config generation {} applied to {} session(s): {}",
                 next.source(),
-                generation.incrementAndGet(),
+                generation.record(ReloadOutcome.APPLIED),
                 gateway.sessions().size(),
                 changes.summary());
         return ReloadOutcome.APPLIED;

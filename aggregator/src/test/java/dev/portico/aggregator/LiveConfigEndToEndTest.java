@@ -106,13 +106,13 @@ class LiveConfigEndToEndTest {
         assertThat(alpha.initializations()).as("alpha was not reconnected").isEqualTo(1);
         assertThat(beta.initializations()).isEqualTo(1);
         assertThat(generation()).isEqualTo(2);
-        assertThat(portico.configGeneration()).isEqualTo(2);
+        assertThat(portico.configGeneration().current()).isEqualTo(2);
 
         // (b) The file breaks: the problem is logged with file, line and key; sessions and catalog stay as they were.
         int changesBefore = toolChanges.get();
         replaceFile(config(upstream("alpha", alpha) + upstream("beta", beta).replace("timeout: 10s", "timeout: ten")));
 
-        await().atMost(LIMIT).until(() -> reloader.reloads(ReloadOutcome.REJECTED) == 1);
+        await().atMost(LIMIT).until(() -> portico.configGeneration().reloads(ReloadOutcome.REJECTED) == 1);
         assertThat(errorLines()).anySatisfy(line -> assertThat(line)
                 .startsWith(file + ":")
                 .contains("upstreams[1].timeout")
@@ -135,6 +135,8 @@ class LiveConfigEndToEndTest {
         assertThat(beta.initializations()).as("beta was not reconnected").isEqualTo(1);
         assertThat(infoLines()).anySatisfy(line -> assertThat(line)
                 .contains("config generation 3 applied to 1 session(s): removed [alpha], unchanged [beta]"));
+        assertThat(portico.configGeneration().reloads(ReloadOutcome.APPLIED)).isEqualTo(2);
+        assertThat(portico.configGeneration().reloads(ReloadOutcome.REJECTED)).isEqualTo(1);
     }
 
     @Test
@@ -190,7 +192,7 @@ class LiveConfigEndToEndTest {
         ReloadOutcome outcome = reloader.reloadNow("SIGHUP");
 
         assertThat(outcome).isEqualTo(ReloadOutcome.UNCHANGED);
-        assertThat(portico.configGeneration()).isEqualTo(1);
+        assertThat(portico.configGeneration().current()).isEqualTo(1);
         assertThat(alpha.initializations()).isEqualTo(1);
         assertThat(infoLines()).anySatisfy(line -> assertThat(line).contains("Reloading " + file + " (SIGHUP)"));
     }

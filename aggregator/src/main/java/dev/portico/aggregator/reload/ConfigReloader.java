@@ -11,15 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +45,6 @@ public final class ConfigReloader implements AutoCloseable {
     private final ConfigLoader loader;
     private final Portico portico;
     private final ScheduledExecutorService executor;
-    private final Map<ReloadOutcome, AtomicLong> counts = new EnumMap<>(ReloadOutcome.class);
     private volatile ConfigFileWatcher watcher;
 
     /** The file's content when it was last read (null when it could not be read); only used on the reload thread. */
@@ -59,9 +55,6 @@ public final class ConfigReloader implements AutoCloseable {
         this.loader = loader;
         this.portico = portico;
         this.executor = executor;
-        for (ReloadOutcome outcome : ReloadOutcome.values()) {
-            counts.put(outcome, new AtomicLong());
-        }
     }
 
     /**
@@ -78,7 +71,10 @@ public final class ConfigReloader implements AutoCloseable {
         reloader.watcher =
                 ConfigFileWatcher.start(file, executor, DEBOUNCE, POLL_INTERVAL, reloader::reloadIfContentChanged);
         executor.execute(reloader::catchUp);
-        log.info("Following {} for changes; running config generation {}", file, portico.configGeneration());
+        log.info(
+                "Following {} for changes; running config generation {}",
+                file,
+                portico.configGeneration().current());
         return reloader;
     }
 
@@ -105,11 +101,6 @@ public final class ConfigReloader implements AutoCloseable {
         } catch (ExecutionException | RejectedExecutionException e) {
             throw new IllegalStateException("cannot reload " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** How many reloads ended with {@code outcome} since this reloader started, for a counter. */
-    public long reloads(ReloadOutcome outcome) {
-        return counts.get(outcome).get();
     }
 
     /**
@@ -142,32 +133,29 @@ public final class ConfigReloader implements AutoCloseable {
     private ReloadOutcome reloadFile(String trigger) {
         // Read before loading: if the file changes in between, the next look sees other content and loads again.
         lastSeen = readQuietly();
-        ReloadOutcome outcome;
         try {
-            outcome = apply(trigger, loader.load(file));
+            return apply(trigger, loader.load(file));
         } catch (ConfigException e) {
             log.error(
                     "Reloading {} ({}) failed; Portico keeps running config generation {}. Fix the file; it is read"
                             + " again when it changes. {} problem(s):",
                     file,
                     trigger,
-                    portico.configGeneration(),
+                    portico.configGeneration().current(),
                     e.problems().size());
             for (ConfigProblem problem : e.problems()) {
                 log.error("{}", problem.render());
             }
-            outcome = ReloadOutcome.REJECTED;
         } catch (RuntimeException e) {
             log.error(
                     "Reloading {} ({}) failed unexpectedly; Portico keeps running config generation {}",
                     file,
                     trigger,
-                    portico.configGeneration(),
+                    portico.configGeneration().current(),
                     e);
-            outcome = ReloadOutcome.REJECTED;
         }
-        counts.get(outcome).incrementAndGet();
-        return outcome;
+        portico.configGeneration().record(ReloadOutcome.REJECTED);
+        return ReloadOutcome.REJECTED;
     }
 
     private ReloadOutcome apply(String trigger, PorticoConfig next) {
