@@ -138,7 +138,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     }
 
     /**
-     * Follows a reloaded config, whose upstreams are {@code configs} in order: connects to those added, closes those
+     * Follows a reloaded config, whose upstreams are {@code configs} in order: connects to those added, retires those
      * removed, replaces the connection of each whose settings changed by one made with its new settings, and leaves
      * the others alone, with their connections, catalogs and sign-in state. The client hears of what that changes in
      * its lists ({@code notifications/tools/list_changed} and the like) now, and again as each new connection comes
