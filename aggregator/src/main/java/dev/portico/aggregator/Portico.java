@@ -5,9 +5,12 @@ import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
+import dev.portico.aggregator.reload.ConfigGeneration;
+import dev.portico.aggregator.reload.ReloadOutcome;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.storage.BrokerStates;
+import dev.portico.config.ConfigChanges;
 import dev.portico.config.PorticoConfig;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
@@ -49,6 +52,10 @@ public final class Portico implements AutoCloseable {
     private final AtomicBoolean stopping;
 
     private final Duration shutdownGracePeriod;
+    /** What Portico runs with: the startup config, with the upstreams of the last reload applied. */
+    private PorticoConfig running;
+
+    private final ConfigGeneration generation;
     /** Work done now and then while Portico runs. */
     private volatile Disposable background = Disposables.disposed();
 
@@ -66,7 +73,8 @@ public final class Portico implements AutoCloseable {
             StdioMcpServer stdio,
             AtomicBoolean ready,
             AtomicBoolean stopping,
-            Duration shutdownGracePeriod) {
+            PorticoConfig config,
+            ConfigGeneration generation) {
         this.gateway = gateway;
         this.signIn = signIn;
         this.http = http;
@@ -74,7 +82,9 @@ public final class Portico implements AutoCloseable {
         this.stdio = stdio;
         this.ready = ready;
         this.stopping = stopping;
-        this.shutdownGracePeriod = shutdownGracePeriod;
+        this.shutdownGracePeriod = config.server().shutdownGracePeriod();
+        this.running = config;
+        this.generation = generation;
     }
 
     /** Portico's name and version as it announces itself to clients and upstreams. */
@@ -113,14 +123,17 @@ public final class Portico implements AutoCloseable {
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
-        HealthServlet health = new HealthServlet(() -> {
-            if (stopping.get()) {
-                return Optional.of("stopping");
-            }
-            return ready.get()
-                    ? state.unavailable().map(reason -> "sign-in storage unavailable: " + reason)
-                    : Optional.of("not started");
-        });
+        ConfigGeneration generation = new ConfigGeneration();
+        HealthServlet health = new HealthServlet(
+                () -> {
+                    if (stopping.get()) {
+                        return Optional.of("stopping");
+                    }
+                    return ready.get()
+                            ? state.unavailable().map(reason -> "sign-in storage unavailable: " + reason)
+                            : Optional.of("not started");
+                },
+                generation::current);
         HttpMcpServer.Builder builder = HttpMcpServer.builder(gateway)
                 .host(config.server().host())
                 .port(config.server().port())
@@ -145,15 +158,7 @@ public final class Portico implements AutoCloseable {
                 config.source(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        Portico portico = new Portico(
-                gateway,
-                signIn,
-                http,
-                null,
-                null,
-                ready,
-                stopping,
-                config.server().shutdownGracePeriod());
+        Portico portico = new Portico(gateway, signIn, http, null, null, ready, stopping, config, generation);
         if (state.shared()) {
             portico.background = Flux.interval(SIGN_INS_ELSEWHERE)
                     .subscribe(tick -> gateway.sessions().forEach(GatewaySession::noticeSignInsElsewhere));
@@ -204,7 +209,8 @@ public final class Portico implements AutoCloseable {
                 stdio,
                 new AtomicBoolean(true),
                 new AtomicBoolean(),
-                config.server().shutdownGracePeriod());
+                config,
+                new ConfigGeneration());
     }
 
     /** Opens each sign-in link once, however many calls it answers. */
@@ -240,6 +246,67 @@ public final class Portico implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /**
+     * The generation of the configuration Portico runs with ({@link ConfigGeneration#FIRST} at startup, one more for
+     * each reload that changed it) and the count of reloads by outcome. Shown on {@code /readyz}; what a gauge and a
+     * counter read.
+     */
+    public ConfigGeneration configGeneration() {
+        return generation;
+    }
+
+    /**
+     * Applies a newly loaded, valid config to the running Portico: upstreams added, removed or changed take effect
+     * in every session (see {@link Gateway#reconfigure}); sessions keep their connections to the others. What cannot
+     * change while Portico runs (the {@code server}, {@code oauth}, {@code security} and {@code storage} sections)
+     * keeps its old value, each differing key logged as needing a restart; nothing of those is half applied. Calls
+     * are serialized.
+     *
+     * @return {@link ReloadOutcome#APPLIED} when the upstreams changed (the generation then moves on), else {@link
+     *     ReloadOutcome#UNCHANGED}; counted in {@link #configGeneration()} either way
+     */
+    public synchronized ReloadOutcome reconfigure(PorticoConfig next) {
+        if (stopping.get()) {
+            log.info("Not applying {}: Portico is stopping", next.source());
+            generation.record(ReloadOutcome.UNCHANGED);
+            return ReloadOutcome.UNCHANGED;
+        }
+        ConfigChanges changes = ConfigChanges.between(running, next);
+        for (String key : changes.restartRequired()) {
+            log.warn(
+                    "{}: changed {} requires a restart; Portico keeps running with the value it started with",
+                    next.source(),
+                    key);
+        }
+        if (!changes.upstreamsChanged()) {
+            log.info(
+                    "{}: no upstream changed; still running config generation {}",
+                    next.source(),
+                    generation.record(ReloadOutcome.UNCHANGED));
+            return ReloadOutcome.UNCHANGED;
+        }
+        gateway.reconfigure(next.upstreams(), changes.affected());
+        running = new PorticoConfig(
+                running.server(),
+                running.oauth(),
+                running.security(),
+                running.storage(),
+                next.upstreams(),
+                next.source());
+        log.info(
+                "{}: config generation {} applied to {} session(s): {}",
+                next.source(),
+                generation.record(ReloadOutcome.APPLIED),
+                gateway.sessions().size(),
+                changes.summary());
+        return ReloadOutcome.APPLIED;
+    }
+
+    /** The config Portico runs with: startup settings, and the upstreams of the last applied reload. */
+    public synchronized PorticoConfig runningConfig() {
+        return running;
     }
 
     /** Blocks until the stdio client closed its input (stdio mode only). */

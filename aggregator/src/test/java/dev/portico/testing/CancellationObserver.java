@@ -21,23 +21,27 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * A servlet filter in front of the SDK's HTTP transports that watches POSTed JSON-RPC messages for
  * {@code notifications/cancelled} and cancels the in-flight {@code slow} calls of that session. SDK 2.1.0's server
  * silently ignores cancellation notifications, so without this a test could not see whether Portico forwarded one.
- * The body is buffered and handed on unchanged.
+ * It also counts {@code initialize} requests: each is a new connection from Portico. The body is buffered and handed
+ * on unchanged.
  */
 final class CancellationObserver implements Filter {
 
     private static final String CANCELLED = "notifications/cancelled";
 
     private final Supplier<TestCatalog> catalog;
+    private final AtomicInteger initializations;
     private final McpJsonMapper json = McpJsonDefaults.getMapper();
 
-    CancellationObserver(Supplier<TestCatalog> catalog) {
+    CancellationObserver(Supplier<TestCatalog> catalog, AtomicInteger initializations) {
         this.catalog = catalog;
+        this.initializations = initializations;
     }
 
     @Override
@@ -61,6 +65,9 @@ final class CancellationObserver implements Filter {
         }
         List<?> messages = parsed instanceof List<?> list ? list : List.of(parsed);
         for (Object message : messages) {
+            if (message instanceof Map<?, ?> map && "initialize".equals(map.get("method"))) {
+                initializations.incrementAndGet();
+            }
             if (message instanceof Map<?, ?> map && CANCELLED.equals(map.get("method"))) {
                 TestCatalog current = catalog.get();
                 if (current != null) {

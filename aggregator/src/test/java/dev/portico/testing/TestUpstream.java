@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -43,6 +44,7 @@ public final class TestUpstream implements AutoCloseable {
     private final String id;
     private final Transport transport;
     private final AtomicBoolean sawCancellation = new AtomicBoolean();
+    private final AtomicInteger initializations = new AtomicInteger();
 
     private volatile int port;
     private volatile TestCatalog catalog;
@@ -106,7 +108,7 @@ public final class TestUpstream implements AutoCloseable {
         ServletHolder holder = new ServletHolder("mcp-" + id, servlet);
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");
-        FilterHolder filter = new FilterHolder(new CancellationObserver(() -> catalog));
+        FilterHolder filter = new FilterHolder(new CancellationObserver(() -> catalog, initializations));
         filter.setAsyncSupported(true);
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         newJetty.setHandler(context);
@@ -188,6 +190,11 @@ public final class TestUpstream implements AutoCloseable {
      */
     public boolean sawCancellation() {
         return sawCancellation.get();
+    }
+
+    /** How many {@code initialize} requests (new MCP connections) it got since this object was created. */
+    public int initializations() {
+        return initializations.get();
     }
 
     /** Clears {@link #sawCancellation()}. */

@@ -114,6 +114,11 @@ final class MachineUpstreams {
         return exchangeAfterRefusal(owner, upstream, target);
     }
 
+    /** The upstream's settings changed or it is gone: its old settings must not serve an exchange. */
+    void forgetUpstream(String upstream) {
+        seen.remove(upstream);
+    }
+
     void forget(String owner) {
         exchanged.forget(owner);
     }

@@ -383,6 +383,17 @@ public final class OAuthBroker implements AutoCloseable {
     }
 
     /**
+     * The upstream named {@code upstream} was removed from the config or its settings changed: forget the
+     * authorization server and client found for it, so that its next request discovers them again under its new
+     * {@code auth} settings. Tokens already held stay: they belong to their issuer, and serve the upstream again if
+     * its new settings lead to the same one.
+     */
+    public void forgetUpstream(String upstream) {
+        targets.remove(Objects.requireNonNull(upstream, "upstream"));
+        machines.forgetUpstream(upstream);
+    }
+
+    /**
      * Signs {@code owner} out of the issuer of {@code upstream} (or, when empty, of every issuer it holds tokens from):
      * drops its tokens of those issuers, its pending sign-ins and the broker's memory of tokens handed out for their
      * upstreams, then revokes the dropped tokens at each issuer's RFC 7009 revocation endpoint, if it has one.

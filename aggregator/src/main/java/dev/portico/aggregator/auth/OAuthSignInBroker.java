@@ -71,6 +71,11 @@ public final class OAuthSignInBroker implements SignInBroker {
         broker.forget(owner);
     }
 
+    @Override
+    public void forgetUpstream(String upstream) {
+        broker.forgetUpstream(upstream);
+    }
+
     /** @param stepUp whether the upstream asked for more scopes (403) rather than for a token (401) */
     private static SignInStep step(UpstreamConfig upstream, SignInOutcome outcome, boolean stepUp) {
         if (outcome instanceof SignInOutcome.SignInRequired) {

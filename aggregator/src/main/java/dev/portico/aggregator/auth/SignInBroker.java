@@ -48,6 +48,12 @@ public interface SignInBroker {
     /** The owner is gone (its session closed): forget its tokens and pending sign-ins. */
     void forget(String owner);
 
+    /**
+     * The config no longer has {@code upstream}, or changed its settings: forget what was discovered for it (its
+     * authorization server and client), so that the new settings apply. Tokens already held stay with their owners.
+     */
+    void forgetUpstream(String upstream);
+
     /** A broker for a Portico that cannot run sign-ins: every refusal is final, with {@code reason} shown. */
     static SignInBroker unavailable(String reason) {
         return new SignInBroker() {
@@ -74,6 +80,9 @@ public interface SignInBroker {
 
             @Override
             public void forget(String owner) {}
+
+            @Override
+            public void forgetUpstream(String upstream) {}
         };
     }
 }

@@ -73,11 +73,14 @@ public final class PorticoMain implements Callable<Integer> {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    /** Whether this command line runs as the process's {@code main}, and so may take over its signals. */
+    private final boolean ownsProcess;
 
-    private PorticoMain(InputStream in, PrintStream out, PrintStream err) {
+    private PorticoMain(InputStream in, PrintStream out, PrintStream err, boolean ownsProcess) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.ownsProcess = ownsProcess;
     }
 
     public static void main(String[] args) {
@@ -86,7 +89,7 @@ public final class PorticoMain implements Callable<Integer> {
         PrintStream stdout = System.out;
         System.setOut(System.err);
         Shutdown.exitZeroOnStopSignals();
-        System.exit(run(args, System.in, stdout, System.err));
+        System.exit(execute(commandLine(System.in, stdout, System.err, true), args, stdout, System.err));
     }
 
     /** Runs a command line in-process with stdin as input; returns the exit code. */
@@ -102,7 +105,10 @@ public final class PorticoMain implements Callable<Integer> {
      * @param err errors and usage messages
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        CommandLine commandLine = commandLine(in, out, err);
+        return execute(commandLine(in, out, err), args, out, err);
+    }
+
+    private static int execute(CommandLine commandLine, String[] args, PrintStream out, PrintStream err) {
         int exitCode = commandLine.execute(args);
         out.flush();
         err.flush();
@@ -111,7 +117,15 @@ public final class PorticoMain implements Callable<Integer> {
 
     /** The picocli command line, wired to the given streams, with Portico's exit codes and error messages. */
     public static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new PorticoMain(in, out, err));
+        return commandLine(in, out, err, false);
+    }
+
+    /**
+     * @param ownsProcess whether the command line runs as the process's {@code main}: only then does it handle
+     *     signals (SIGHUP reloads the config), which belong to the whole JVM
+     */
+    private static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err, boolean ownsProcess) {
+        CommandLine commandLine = new CommandLine(new PorticoMain(in, out, err, ownsProcess));
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         commandLine.setExecutionExceptionHandler(PorticoMain::handleFailure);
@@ -137,6 +151,10 @@ public final class PorticoMain implements Callable<Integer> {
 
     PrintStream err() {
         return err;
+    }
+
+    boolean ownsProcess() {
+        return ownsProcess;
     }
 
     /** One clear message on stderr, no stack trace; a config problem exits 2, anything else 1. */

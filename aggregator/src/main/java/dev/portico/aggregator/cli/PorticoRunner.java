@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
 final class PorticoRunner {
 
     private static final Logger log = LoggerFactory.getLogger(PorticoRunner.class);
+
+    /** For a Portico that needs nothing beside it while it serves. */
+    private static final Function<Portico, AutoCloseable> NOTHING_MORE = portico -> () -> {};
 
     private PorticoRunner() {}
 
@@ -30,6 +34,20 @@ final class PorticoRunner {
     static int runHttp(
             PorticoConfig config, String portInUseHint, Consumer<URI> onListening, AutoCloseable... resources)
             throws InterruptedException {
+        return runHttp(config, portInUseHint, onListening, NOTHING_MORE, resources);
+    }
+
+    /**
+     * {@link #runHttp(PorticoConfig, String, Consumer, AutoCloseable...)} with {@code whileServing} started once
+     * Portico serves, and closed first when it stops (for example following the config file).
+     */
+    static int runHttp(
+            PorticoConfig config,
+            String portInUseHint,
+            Consumer<URI> onListening,
+            Function<Portico, AutoCloseable> whileServing,
+            AutoCloseable... resources)
+            throws InterruptedException {
         Portico portico;
         try {
             portico = Portico.startHttp(config);
@@ -41,7 +59,7 @@ final class PorticoRunner {
             Shutdown.closeAll(resources);
             throw startupFailure(config, portInUseHint, e);
         }
-        Shutdown shutdown = Shutdown.onExit(portico, resources);
+        Shutdown shutdown = Shutdown.onExit(whileServing.apply(portico), andThen(portico, resources));
         URI base = baseUri(portico);
         log.info("Portico listening on {} (MCP at {}/mcp, legacy SSE at {}/sse)", base, base, base);
         onListening.accept(base);
@@ -55,6 +73,17 @@ final class PorticoRunner {
      */
     static int runStdio(PorticoConfig config, InputStream in, OutputStream out, AutoCloseable... resources)
             throws InterruptedException {
+        return runStdio(config, in, out, NOTHING_MORE, resources);
+    }
+
+    /** {@link #runStdio(PorticoConfig, InputStream, OutputStream, AutoCloseable...)} with {@code whileServing}. */
+    static int runStdio(
+            PorticoConfig config,
+            InputStream in,
+            OutputStream out,
+            Function<Portico, AutoCloseable> whileServing,
+            AutoCloseable... resources)
+            throws InterruptedException {
         Portico portico;
         try {
             portico = Portico.startStdio(config, in, out, SystemBrowser::open);
@@ -62,11 +91,18 @@ final class PorticoRunner {
             Shutdown.closeAll(resources);
             throw new StartupException("could not start Portico in stdio mode: " + Failures.describe(e), e);
         }
-        Shutdown shutdown = Shutdown.onExit(portico, resources);
+        Shutdown shutdown = Shutdown.onExit(whileServing.apply(portico), andThen(portico, resources));
         portico.awaitStdioEnd();
         log.info("The stdio client closed its input; stopping");
         shutdown.close();
         return PorticoMain.EXIT_OK;
+    }
+
+    private static AutoCloseable[] andThen(Portico portico, AutoCloseable... resources) {
+        AutoCloseable[] all = new AutoCloseable[resources.length + 1];
+        all[0] = portico;
+        System.arraycopy(resources, 0, all, 1, resources.length);
+        return all;
     }
 
     static URI baseUri(Portico portico) {

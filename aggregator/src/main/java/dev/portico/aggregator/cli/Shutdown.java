@@ -37,15 +37,23 @@ final class Shutdown implements AutoCloseable {
      * JVM's 143 and 130: a stop that was asked for and drained is a success, and an orchestrator or service manager
      * reads any other code as a crash. For {@code main} only: it owns the process's exit code.
      */
-    @SuppressWarnings("removal") // sun.misc.Signal: the only way to handle a signal in Java 17; it runs the hooks
     static void exitZeroOnStopSignals() {
         for (String name : List.of("TERM", "INT")) {
-            try {
-                Signal.handle(new Signal(name), signal -> System.exit(PorticoMain.EXIT_OK));
-            } catch (IllegalArgumentException e) {
-                // Unknown on this platform, or reserved (java -Xrs): the JVM's default handling stays.
-                log.debug("Cannot handle SIG{}: {}", name, e.getMessage());
-            }
+            handleSignal(name, () -> System.exit(PorticoMain.EXIT_OK));
+        }
+    }
+
+    /**
+     * Runs {@code action} (on a thread of the JVM's) whenever the process gets signal SIG{@code name}, instead of the
+     * JVM's default handling. For {@code main} only: signals belong to the whole process.
+     */
+    @SuppressWarnings("removal") // sun.misc.Signal: the only way to handle a signal in Java 17; it runs the hooks
+    static void handleSignal(String name, Runnable action) {
+        try {
+            Signal.handle(new Signal(name), signal -> action.run());
+        } catch (IllegalArgumentException e) {
+            // Unknown on this platform (SIGHUP on Windows), or reserved (java -Xrs): the JVM's default handling stays.
+            log.debug("Cannot handle SIG{}: {}", name, e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import dev.portico.aggregator.session.SessionUpstream;
 import dev.portico.aggregator.session.UpstreamCallException;
 import dev.portico.config.Durations;
 import dev.portico.config.PorticoConfig;
+import dev.portico.config.UpstreamConfig;
 import dev.portico.transport.downstream.DownstreamHandler;
 import dev.portico.transport.downstream.DownstreamRequestIds;
 import dev.portico.transport.downstream.DownstreamSession;
@@ -51,7 +52,14 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-    private final PorticoConfig config;
+    /** The upstreams of the running config, in order; replaced under {@link #sessionsLock} by a reload. */
+    private volatile List<UpstreamConfig> upstreams;
+    /**
+     * Held while a session is added with the current upstreams and while a reload replaces them and takes the list of
+     * sessions to reconfigure: every session sees the old set or the new one, none is left behind.
+     */
+    private final Object sessionsLock = new Object();
+
     private final UpstreamConnector connector;
     private final McpSchema.Implementation serverInfo;
     private final McpJsonMapper json = McpJsonDefaults.getMapper();
@@ -89,7 +97,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             McpSchema.Implementation serverInfo,
             SignInBroker signIn,
             Consumer<AuthChallenge> challengeShown) {
-        this.config = config;
+        this.upstreams = config.upstreams();
         this.signIn = signIn;
         this.challengeShown = challengeShown;
         signIn.onSignedIn((owner, upstream) -> {
@@ -132,7 +140,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
     }
 
     private String instructions() {
-        List<String> names = config.upstreams().stream().map(u -> u.name()).toList();
+        List<String> names = upstreams.stream().map(UpstreamConfig::name).toList();
         return "Portico gateway. Tools and prompts of each upstream MCP server are exposed as <server>__<name>; "
                 + "upstreams: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ".";
     }
@@ -149,15 +157,19 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     @Override
     public void sessionOpened(DownstreamSession downstream) {
-        GatewaySession session = new GatewaySession(
-                downstream,
-                config.upstreams(),
-                connector,
-                serverInfo,
-                signIn,
-                PorticoTools::tools,
-                PorticoTools.resources());
-        GatewaySession previous = sessions.put(downstream.id(), session);
+        GatewaySession session;
+        GatewaySession previous;
+        synchronized (sessionsLock) {
+            session = new GatewaySession(
+                    downstream,
+                    upstreams,
+                    connector,
+                    serverInfo,
+                    signIn,
+                    PorticoTools::tools,
+                    PorticoTools.resources());
+            previous = sessions.put(downstream.id(), session);
+        }
         if (previous != null) {
             previous.close();
         }
@@ -178,6 +190,24 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             session.close();
             log.info("Session {} closed", session.downstream().logId());
         }
+    }
+
+    /**
+     * Follows a reloaded config whose upstreams are {@code next}: sessions opened from now on use them, and every open
+     * session connects to the upstreams added, closes those removed and reconnects those whose settings changed,
+     * keeping its connections to the others (see {@link GatewaySession#reconfigure}).
+     *
+     * @param affected names of the upstreams that were added, removed or changed, whose discovered sign-in settings
+     *     the broker forgets
+     */
+    public void reconfigure(List<UpstreamConfig> next, Collection<String> affected) {
+        List<GatewaySession> open;
+        synchronized (sessionsLock) {
+            upstreams = List.copyOf(next);
+            open = List.copyOf(sessions.values());
+        }
+        affected.forEach(signIn::forgetUpstream);
+        open.forEach(session -> session.reconfigure(next));
     }
 
     /**
@@ -333,12 +363,15 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                                         .orElse("upstream '" + u.name() + "' is not connected"))))
                         .orElseGet(() -> Mono.error(invalidParams("Unknown tool: " + request.name())));
             }
+            Optional<SessionUpstream> owner = session.upstream(route.get().upstream());
+            if (owner.isEmpty()) {
+                return Mono.just(toolError(noLongerConfigured(route.get().upstream())));
+            }
+            SessionUpstream target = owner.get();
             McpSchema.CallToolRequest forwarded =
                     new McpSchema.CallToolRequest(route.get().upstreamName(), request.arguments(), request.meta());
             return DownstreamRequestIds.current().flatMap(requestId -> {
                 InFlightCall call = session.begin(requestId.orElse(null), exchange, request.progressToken());
-                SessionUpstream target =
-                        session.upstream(route.get().upstream()).orElseThrow();
                 return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
                         .doOnNext(result -> session.callAccepted(target))
                         .onErrorResume(UpstreamCallException.class, e -> switch (e.failure()
@@ -470,13 +503,23 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             GatewaySession session,
             String upstream,
             Function<dev.portico.transport.upstream.UpstreamConnection, Mono<T>> call) {
-        SessionUpstream target = session.upstream(upstream).orElseThrow();
-        return target.request(call).onErrorMap(UpstreamCallException.class, e -> {
+        Optional<SessionUpstream> target = session.upstream(upstream);
+        if (target.isEmpty()) {
+            return Mono.error(invalidParams(noLongerConfigured(upstream)));
+        }
+        return target.get().request(call).onErrorMap(UpstreamCallException.class, e -> {
             if (e.failure().kind() == UpstreamFailure.Kind.PROTOCOL_ERROR && e.getCause() instanceof McpError) {
                 return e.getCause();
             }
             return e;
         });
+    }
+
+    /**
+     * For a request that raced a config reload: the catalog it was routed by named an upstream the reload removed.
+     */
+    private static String noLongerConfigured(String upstream) {
+        return "Server '" + upstream + "' was removed from Portico's configuration; list the tools again.";
     }
 
     private static McpSchema.CallToolResult toolError(String message) {

@@ -15,6 +15,8 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,8 +50,12 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     private static final Duration ROOTS_TIMEOUT = Duration.ofSeconds(5);
 
     private final DownstreamSession downstream;
-    private final Map<String, SessionUpstream> upstreams;
-    private final Map<String, UpstreamConfig> byPrefix;
+    private final UpstreamConnector connector;
+    /** Name → connection, in config order; replaced whole (under this object's lock) when the config changes. */
+    private volatile Map<String, SessionUpstream> upstreams;
+    /** Tool prefix → upstream config; replaced with {@link #upstreams}. */
+    private volatile Map<String, UpstreamConfig> byPrefix;
+
     private final McpSchema.Implementation clientInfo;
     private final SignInBroker signIn;
     private final SessionSignIns signIns;
@@ -68,6 +74,8 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     private volatile List<McpSchema.Root> roots = List.of();
     private volatile McpSchema.LoggingLevel loggingLevel;
     private volatile Mono<Void> started;
+    /** Set (under this object's lock) by {@link #close()}: a config change must not open connections any more. */
+    private boolean closed;
 
     public GatewaySession(
             DownstreamSession downstream,
@@ -78,24 +86,33 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             Function<GatewaySession, List<McpSchema.Tool>> ownTools,
             List<McpSchema.Resource> ownResources) {
         this.downstream = downstream;
+        this.connector = connector;
         this.clientInfo = clientInfo;
         this.signIn = signIn;
         this.signIns = new SessionSignIns(downstream.id(), downstream.logId(), signIn, Clock.systemUTC());
         this.ownTools = ownTools;
         this.ownResources = List.copyOf(ownResources);
         Map<String, SessionUpstream> ups = new LinkedHashMap<>();
-        Map<String, UpstreamConfig> prefixes = new LinkedHashMap<>();
         for (UpstreamConfig config : configs) {
-            ups.put(
-                    config.name(),
-                    new SessionUpstream(config, connector, epoch -> specFor(config), this, downstream.logId()));
-            if (!config.toolPrefix().isEmpty()) {
-                prefixes.put(config.toolPrefix(), config);
-            }
+            ups.put(config.name(), newUpstream(config));
         }
-        this.upstreams = ups;
-        this.byPrefix = prefixes;
+        use(ups);
         this.catalog = MergedCatalog.merge(ownTools.apply(this), this.ownResources, Map.of(), conflict -> {});
+    }
+
+    private SessionUpstream newUpstream(UpstreamConfig config) {
+        return new SessionUpstream(config, connector, epoch -> specFor(config), this, downstream.logId());
+    }
+
+    /** Makes {@code next} (in config order) this session's upstreams. */
+    private void use(Map<String, SessionUpstream> next) {
+        Map<String, UpstreamConfig> prefixes = new LinkedHashMap<>();
+        next.values().stream()
+                .map(SessionUpstream::config)
+                .filter(config -> !config.toolPrefix().isEmpty())
+                .forEach(config -> prefixes.put(config.toolPrefix(), config));
+        this.upstreams = Collections.unmodifiableMap(next);
+        this.byPrefix = Collections.unmodifiableMap(prefixes);
     }
 
     public DownstreamSession downstream() {
@@ -118,6 +135,51 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         }
         return Optional.ofNullable(byPrefix.get(exposedName.substring(0, sep)))
                 .map(config -> upstreams.get(config.name()));
+    }
+
+    /**
+     * Follows a reloaded config, whose upstreams are {@code configs} in order: connects to those added, retires those
+     * removed, replaces the connection of each whose settings changed by one made with its new settings, and leaves
+     * the others alone, with their connections, catalogs and sign-in state. The client hears of what that changes in
+     * its lists ({@code notifications/tools/list_changed} and the like) now, and again as each new connection comes
+     * up, as after a sign-in. A call in flight to a removed or replaced upstream finishes on its old connection,
+     * which closes after it. Does nothing once the session is closed.
+     */
+    public void reconfigure(List<UpstreamConfig> configs) {
+        List<SessionUpstream> retired = new ArrayList<>();
+        List<SessionUpstream> fresh = new ArrayList<>();
+        boolean connectNow;
+        // The same lock as start(): a session starts either with the old set or with the new one, never in between.
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            Map<String, SessionUpstream> current = upstreams;
+            Map<String, SessionUpstream> next = new LinkedHashMap<>();
+            for (UpstreamConfig config : configs) {
+                SessionUpstream kept = current.get(config.name());
+                if (kept != null && kept.config().equals(config)) {
+                    next.put(config.name(), kept);
+                } else {
+                    SessionUpstream created = newUpstream(config);
+                    next.put(config.name(), created);
+                    fresh.add(created);
+                }
+            }
+            current.values().stream().filter(u -> next.get(u.name()) != u).forEach(retired::add);
+            use(next);
+            connectNow = started != null;
+        }
+        for (SessionUpstream old : retired) {
+            old.retire();
+            signIns.forgetPending(old);
+            // A client waiting to be told that a sign-in to it finished would otherwise wait for ever.
+            completeElicitation(old.name());
+        }
+        if (connectNow) {
+            fresh.forEach(u -> u.ensureConnected().subscribe());
+        }
+        announce(remerge());
     }
 
     /** The catalog after every upstream had its first chance to connect. */
@@ -291,18 +353,11 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
 
     @Override
     public void upstreamChanged(SessionUpstream changed) {
-        MergedCatalog before;
-        MergedCatalog after;
-        synchronized (catalogLock) {
-            Map<UpstreamConfig, UpstreamCatalog> ready = new LinkedHashMap<>();
-            upstreams.values().forEach(u -> ready.put(u.config(), u.catalog()));
-            before = catalog;
-            after = MergedCatalog.merge(
-                    ownTools.apply(this),
-                    ownResources,
-                    ready,
-                    conflict -> log.warn("Session {}: {}", downstream.logId(), conflict));
-            catalog = after;
+        CatalogChange change = remerge();
+        if (upstreams.get(changed.name()) != changed) {
+            // Retired by a config change while it reported: only the catalog (which no longer has it) matters.
+            announce(change);
+            return;
         }
         if (changed.state() == SessionUpstream.State.AUTH_REQUIRED) {
             signIns.authRequired(changed);
@@ -315,13 +370,36 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
                     ? Mono.empty()
                     : conn.client().setLoggingLevel(loggingLevel));
         }
-        if (!after.sameTools(before)) {
+        announce(change);
+    }
+
+    /** Merges the catalog afresh from the upstreams now connected. */
+    private CatalogChange remerge() {
+        synchronized (catalogLock) {
+            Map<UpstreamConfig, UpstreamCatalog> ready = new LinkedHashMap<>();
+            upstreams.values().forEach(u -> ready.put(u.config(), u.catalog()));
+            MergedCatalog before = catalog;
+            catalog = MergedCatalog.merge(
+                    ownTools.apply(this),
+                    ownResources,
+                    ready,
+                    conflict -> log.warn("Session {}: {}", downstream.logId(), conflict));
+            return new CatalogChange(before, catalog);
+        }
+    }
+
+    /** The catalog before and after a merge. */
+    private record CatalogChange(MergedCatalog before, MergedCatalog after) {}
+
+    /** Tells the client of each of its lists that {@code change} altered. */
+    private void announce(CatalogChange change) {
+        if (!change.after().sameTools(change.before())) {
             announce(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
         }
-        if (!after.sameResources(before)) {
+        if (!change.after().sameResources(change.before())) {
             announce(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
         }
-        if (!after.samePrompts(before)) {
+        if (!change.after().samePrompts(change.before())) {
             announce(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
         }
     }
@@ -336,6 +414,9 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         active.forEach(call -> call.cancel("session closed"));
         upstreams.values().forEach(SessionUpstream::close);
         signIn.forget(downstream.id());

@@ -70,6 +70,10 @@ public final class SessionUpstream implements AutoCloseable {
     private Mono<Void> connecting = Mono.empty();
     private Disposable retry;
     private Disposable watchers;
+    /** Requests started by {@link #request} that have not ended yet. */
+    private int requestsInFlight;
+    /** The connection of a {@link #retire() retired} upstream, kept until its last request in flight ends. */
+    private UpstreamConnection retiredConnection;
 
     /**
      * @param specForEpoch builds the client spec for a connection attempt; this class adds the list-change hooks
@@ -150,17 +154,36 @@ public final class SessionUpstream implements AutoCloseable {
                 }
                 current = connection;
                 currentEpoch = epoch;
+                requestsInFlight++;
             }
-            return call.apply(current).onErrorMap(e -> !(e instanceof UpstreamCallException), e -> {
-                UpstreamFailure f = UpstreamFailure.of(config, e);
-                // A 403 refuses one request (a step-up may follow); a 401 refuses the token, and every request with it.
-                if (f.connectionLost()
-                        || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !f.refusesThisRequestOnly()) {
-                    connectionLost(currentEpoch, f);
-                }
-                return new UpstreamCallException(f, e);
-            });
+            return call.apply(current)
+                    .onErrorMap(e -> !(e instanceof UpstreamCallException), e -> {
+                        UpstreamFailure f = UpstreamFailure.of(config, e);
+                        // A 403 refuses one request (a step-up may follow); a 401 refuses the token, and every
+                        // request with it.
+                        if (f.connectionLost()
+                                || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !f.refusesThisRequestOnly()) {
+                            connectionLost(currentEpoch, f);
+                        }
+                        return new UpstreamCallException(f, e);
+                    })
+                    .doFinally(signal -> requestEnded());
         });
+    }
+
+    private void requestEnded() {
+        UpstreamConnection idle = null;
+        synchronized (lock) {
+            requestsInFlight--;
+            if (requestsInFlight == 0 && retiredConnection != null) {
+                idle = retiredConnection;
+                retiredConnection = null;
+            }
+        }
+        if (idle != null) {
+            log.debug("Upstream '{}' (session {}): last request on the retired connection ended", name(), logId);
+            closeInBackground(idle);
+        }
     }
 
     /** Runs {@code action} on the connection if READY; for fire-and-forget updates such as roots. */
@@ -228,9 +251,7 @@ public final class SessionUpstream implements AutoCloseable {
             next = connecting;
         }
         if (dropped != null) {
-            Mono.fromRunnable(dropped::close)
-                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                    .subscribe();
+            closeInBackground(dropped);
         }
         listener.upstreamChanged(this);
         return next;
@@ -359,9 +380,7 @@ public final class SessionUpstream implements AutoCloseable {
         } else {
             log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
         }
-        Mono.fromRunnable(lost::close)
-                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                .subscribe();
+        closeInBackground(lost);
         listener.upstreamChanged(this);
     }
 
@@ -439,12 +458,39 @@ public final class SessionUpstream implements AutoCloseable {
                 .subscribe(templates -> updateCatalog(myEpoch, c -> c.withResources(resources, templates)));
     }
 
+    /**
+     * Ends this connection because the config no longer has it as it is (the upstream was removed or its settings
+     * changed): it takes no new requests and reports no more changes at once, while requests already in flight on it
+     * finish (each within the upstream's {@code timeout}); the connection closes when the last one ends.
+     */
+    public void retire() {
+        UpstreamConnection toClose = stop();
+        if (toClose == null) {
+            return;
+        }
+        synchronized (lock) {
+            if (requestsInFlight > 0) {
+                retiredConnection = toClose;
+                return;
+            }
+        }
+        closeInBackground(toClose);
+    }
+
+    /** Closes the connection now; requests in flight on it fail. */
     @Override
     public void close() {
-        UpstreamConnection toClose;
+        UpstreamConnection toClose = stop();
+        if (toClose != null) {
+            toClose.close();
+        }
+    }
+
+    /** Moves to CLOSED; returns the connection to close, if there was one. */
+    private UpstreamConnection stop() {
         synchronized (lock) {
             if (state == State.CLOSED) {
-                return;
+                return null;
             }
             state = State.CLOSED;
             epoch++;
@@ -452,11 +498,16 @@ public final class SessionUpstream implements AutoCloseable {
                 retry.dispose();
             }
             disposeWatchers();
-            toClose = connection;
+            UpstreamConnection current = connection;
             connection = null;
+            return current;
         }
-        if (toClose != null) {
-            toClose.close();
-        }
+    }
+
+    private static void closeInBackground(UpstreamConnection connection) {
+        // Closing may block (a stdio child is given time to exit); callers hold no lock but may be on an event loop.
+        Mono.fromRunnable(connection::close)
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .subscribe();
     }
 }

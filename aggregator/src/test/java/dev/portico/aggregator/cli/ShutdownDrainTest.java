@@ -38,8 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +52,6 @@ class ShutdownDrainTest {
 
     /** A bound for waiting on a child JVM, never an expectation of how fast it is. */
     private static final Duration LIMIT = Duration.ofSeconds(60);
-
-    private static final Pattern LISTENING = Pattern.compile("Portico listening on (http://\\S+) ");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -113,7 +109,7 @@ class ShutdownDrainTest {
             process.destroy();
 
             await().atMost(LIMIT).untilAsserted(() -> assertThat(readyz(base))
-                    .isEqualTo("503 {\"status\":\"not ready\",\"reason\":\"stopping\"}"));
+                    .isEqualTo("503 {\"status\":\"not ready\",\"reason\":\"stopping\",\"configGeneration\":1}"));
             assertThatThrownBy(client::listTools)
                     .isInstanceOf(McpError.class)
                     .hasMessageContaining("Portico is stopping and takes no new requests");
@@ -230,23 +226,10 @@ class ShutdownDrainTest {
     private URI start(String yaml) throws IOException {
         Path config = dir.resolve("portico.yaml");
         Files.writeString(config, yaml);
+        ServingPortico serving = ServingPortico.start(config, dir, LIMIT);
+        process = serving.process();
         stderr = dir.resolve("stderr.log");
-        process = new ProcessBuilder(PorticoProcess.command("--config", config.toString()))
-                .redirectError(stderr.toFile())
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .start();
-        process.getOutputStream().close();
-        return await().atMost(LIMIT)
-                .until(this::listeningUrl, Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private Optional<URI> listeningUrl() {
-        if (!process.isAlive()) {
-            throw new AssertionError("portico exited with " + process.exitValue() + "\n--- stderr:\n" + stderr());
-        }
-        Matcher matcher = LISTENING.matcher(stderr());
-        return matcher.find() ? Optional.of(URI.create(matcher.group(1))) : Optional.empty();
+        return serving.baseUri();
     }
 
     private void assertExitsZero() throws InterruptedException {
