@@ -1,5 +1,7 @@
 package dev.portico.aggregator.cli;
 
+import dev.portico.aggregator.logging.LogFormat;
+import dev.portico.aggregator.logging.LogbackSetup;
 import dev.portico.config.ConfigException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -7,16 +9,18 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Portico's command line: {@code portico [serve] --config FILE [--stdio]}, {@code portico demo}, {@code portico
- * check-config} and {@code portico version}.
+ * Portico's command line: {@code portico [serve] --config FILE [--stdio] [--log-format text|json]}, {@code portico
+ * demo}, {@code portico check-config} and {@code portico version}.
  *
  * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_CONFIG} a bad config or bad usage, {@value #EXIT_FAILURE}
  * a failure at runtime (for example, the port is in use).
@@ -61,14 +65,19 @@ public final class PorticoMain implements Callable<Integer> {
     @Option(names = "--stdio", description = "Serve one MCP client over stdin/stdout instead of listening on HTTP.")
     private boolean stdio;
 
+    @Mixin
+    private LogFormatOption logFormat;
+
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final Consumer<LogFormat> logging;
 
-    private PorticoMain(InputStream in, PrintStream out, PrintStream err) {
+    private PorticoMain(InputStream in, PrintStream out, PrintStream err, Consumer<LogFormat> logging) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.logging = logging;
     }
 
     public static void main(String[] args) {
@@ -76,8 +85,10 @@ public final class PorticoMain implements Callable<Integer> {
         // prints to System.out (a library, logback's status messages) is sent to stderr instead.
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        LogbackSetup.quietFirstConfiguration();
         Shutdown.exitZeroOnStopSignals();
-        System.exit(run(args, System.in, stdout, System.err));
+        // The process's logging is main's to set up; in-process runs (tests, embedding) keep their own.
+        System.exit(execute(commandLine(System.in, stdout, System.err, LogbackSetup::apply), args));
     }
 
     /** Runs a command line in-process with stdin as input; returns the exit code. */
@@ -93,16 +104,28 @@ public final class PorticoMain implements Callable<Integer> {
      * @param err errors and usage messages
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        CommandLine commandLine = commandLine(in, out, err);
+        return execute(commandLine(in, out, err), args);
+    }
+
+    private static int execute(CommandLine commandLine, String[] args) {
+        PorticoMain main = commandLine.getCommand();
         int exitCode = commandLine.execute(args);
-        out.flush();
-        err.flush();
+        main.out.flush();
+        main.err.flush();
         return exitCode;
     }
 
-    /** The picocli command line, wired to the given streams, with Portico's exit codes and error messages. */
+    /**
+     * The picocli command line, wired to the given streams, with Portico's exit codes and error messages. It leaves
+     * the logging configuration alone: {@code --log-format} is checked, and applied only by {@link #main}.
+     */
     public static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new PorticoMain(in, out, err));
+        return commandLine(in, out, err, format -> {});
+    }
+
+    private static CommandLine commandLine(
+            InputStream in, PrintStream out, PrintStream err, Consumer<LogFormat> logging) {
+        CommandLine commandLine = new CommandLine(new PorticoMain(in, out, err, logging));
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         commandLine.setExecutionExceptionHandler(PorticoMain::handleFailure);
@@ -115,7 +138,12 @@ public final class PorticoMain implements Callable<Integer> {
         if (config == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
-        return ServeCommand.serve(this, config, stdio);
+        return ServeCommand.serve(this, config, stdio, logFormat.resolve(spec, System.getenv()));
+    }
+
+    /** Sets up the process's logging in {@code format} (or not, in-process), before the command logs anything. */
+    void startLogging(LogFormat format) {
+        logging.accept(format);
     }
 
     InputStream in() {

@@ -1,14 +1,18 @@
 package dev.portico.aggregator.cli;
 
+import dev.portico.aggregator.logging.LogFormat;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** {@code portico serve --config FILE [--stdio]}, also the default command. */
+/** {@code portico serve --config FILE [--stdio] [--log-format text|json]}, also the default command. */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
@@ -35,12 +39,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--stdio", description = "Serve one MCP client over stdin/stdout; exits when stdin closes.")
     private boolean stdio;
 
+    @Mixin
+    private LogFormatOption logFormat;
+
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        return serve(main, config, stdio);
+        return serve(main, config, stdio, logFormat.resolve(spec, System.getenv()));
     }
 
-    static int serve(PorticoMain main, Path configFile, boolean stdio) throws InterruptedException {
+    static int serve(PorticoMain main, Path configFile, boolean stdio, LogFormat logFormat)
+            throws InterruptedException {
+        main.startLogging(logFormat);
         // A ConfigException reaches PorticoMain's handler: every problem on stderr, exit 2, nothing started.
         PorticoConfig config = ConfigLoader.withSystemEnvironment().load(configFile);
         if (stdio) {

@@ -1,6 +1,7 @@
 package dev.portico.aggregator.session;
 
 import dev.portico.aggregator.catalog.UpstreamCatalog;
+import dev.portico.aggregator.logging.LogFields;
 import dev.portico.config.UpstreamConfig;
 import dev.portico.transport.upstream.UpstreamClientSpec;
 import dev.portico.transport.upstream.UpstreamConnection;
@@ -141,7 +142,7 @@ public final class SessionUpstream implements AutoCloseable {
      * READY or the request fails; a failure that means the connection is gone also starts a reconnect.
      */
     public <T> Mono<T> request(Function<UpstreamConnection, Mono<T>> call) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             UpstreamConnection current;
             long currentEpoch;
             synchronized (lock) {
@@ -156,7 +157,8 @@ public final class SessionUpstream implements AutoCloseable {
                 // A 403 refuses one request (a step-up may follow); a 401 refuses the token, and every request with it.
                 if (f.connectionLost()
                         || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !f.refusesThisRequestOnly()) {
-                    connectionLost(currentEpoch, f);
+                    // Logged for the request that found out, on whatever thread its failure arrived.
+                    LogFields.of(context).run(() -> connectionLost(currentEpoch, f));
                 }
                 return new UpstreamCallException(f, e);
             });

@@ -38,8 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +52,6 @@ class ShutdownDrainTest {
 
     /** A bound for waiting on a child JVM, never an expectation of how fast it is. */
     private static final Duration LIMIT = Duration.ofSeconds(60);
-
-    private static final Pattern LISTENING = Pattern.compile("Portico listening on (http://\\S+) ");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -236,17 +232,7 @@ class ShutdownDrainTest {
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
         process.getOutputStream().close();
-        return await().atMost(LIMIT)
-                .until(this::listeningUrl, Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private Optional<URI> listeningUrl() {
-        if (!process.isAlive()) {
-            throw new AssertionError("portico exited with " + process.exitValue() + "\n--- stderr:\n" + stderr());
-        }
-        Matcher matcher = LISTENING.matcher(stderr());
-        return matcher.find() ? Optional.of(URI.create(matcher.group(1))) : Optional.empty();
+        return PorticoProcess.awaitListening(process, stderr, LIMIT);
     }
 
     private void assertExitsZero() throws InterruptedException {
@@ -339,10 +325,6 @@ class ShutdownDrainTest {
     }
 
     private String stderr() {
-        try {
-            return Files.readString(stderr);
-        } catch (IOException e) {
-            return "(stderr unreadable: " + e.getMessage() + ")";
-        }
+        return PorticoProcess.read(stderr);
     }
 }
