@@ -165,11 +165,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         String client = downstream.clientInfo() == null
                 ? "unnamed client"
                 : downstream.clientInfo().name() + " " + downstream.clientInfo().version();
-        log.info(
-                "Session {} opened over {} by {}",
-                downstream.logId(),
-                downstream.kind().label(),
-                client);
+        new LogFields(null, downstream.logId(), null, null, null)
+                .run(() -> log.info(
+                        "Session {} opened over {} by {}",
+                        downstream.logId(),
+                        downstream.kind().label(),
+                        client));
     }
 
     @Override
@@ -177,7 +178,8 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         GatewaySession session = sessions.remove(sessionId);
         if (session != null) {
             session.close();
-            log.info("Session {} closed", session.downstream().logId());
+            String logId = session.downstream().logId();
+            new LogFields(null, logId, null, null, null).run(() -> log.info("Session {} closed", logId));
         }
     }
 

@@ -60,6 +60,8 @@ public final class SessionUpstream implements AutoCloseable {
     private final LongFunction<UpstreamClientSpec.Builder> specForEpoch;
     private final Listener listener;
     private final String logId;
+    /** The session and upstream, in the MDC of every line this writes (a call's lines add theirs on top). */
+    private final LogFields logFields;
 
     private final Object lock = new Object();
     private State state = State.IDLE;
@@ -87,6 +89,7 @@ public final class SessionUpstream implements AutoCloseable {
         this.specForEpoch = specForEpoch;
         this.listener = listener;
         this.logId = logId;
+        this.logFields = new LogFields(null, logId, config.name(), null, null);
     }
 
     public UpstreamConfig config() {
@@ -177,7 +180,8 @@ public final class SessionUpstream implements AutoCloseable {
         action.apply(current)
                 .subscribe(
                         ok -> {},
-                        e -> log.debug("Upstream '{}' (session {}): update failed: {}", name(), logId, e.getMessage()));
+                        e -> logFields.run(() -> log.debug(
+                                "Upstream '{}' (session {}): update failed: {}", name(), logId, e.getMessage())));
     }
 
     private UpstreamFailure unavailable() {
@@ -291,7 +295,8 @@ public final class SessionUpstream implements AutoCloseable {
                                 ? config.timeout()
                                 : LIST_TIMEOUT_FALLBACK)
                 .onErrorResume(e -> {
-                    log.warn("Upstream '{}' announced {} but listing them failed: {}", name(), what, e.getMessage());
+                    logFields.run(() -> log.warn(
+                            "Upstream '{}' announced {} but listing them failed: {}", name(), what, e.getMessage()));
                     return Mono.just(List.of());
                 });
     }
@@ -311,11 +316,13 @@ public final class SessionUpstream implements AutoCloseable {
             catalog = fetched;
             watchers = watch(myEpoch, conn);
         }
-        if (recovered) {
-            log.info("Upstream '{}' is back for session {}", name(), logId);
-        } else {
-            log.debug("Upstream '{}' connected for session {}", name(), logId);
-        }
+        logFields.run(() -> {
+            if (recovered) {
+                log.info("Upstream '{}' is back for session {}", name(), logId);
+            } else {
+                log.debug("Upstream '{}' connected for session {}", name(), logId);
+            }
+        });
         listener.upstreamChanged(this);
     }
 
@@ -328,13 +335,15 @@ public final class SessionUpstream implements AutoCloseable {
             }
             delay = afterFailure(f);
         }
-        if (delay == null) {
-            log.info("{} (session {}); waiting for sign-in", f.message(), logId);
-        } else if (attemptNumber() <= 1) {
-            log.warn("{} (session {}); retrying in {}", f.message(), logId, delay);
-        } else {
-            log.debug("{} (session {}); retrying in {}", f.message(), logId, delay);
-        }
+        logFields.run(() -> {
+            if (delay == null) {
+                log.info("{} (session {}); waiting for sign-in", f.message(), logId);
+            } else if (attemptNumber() <= 1) {
+                log.warn("{} (session {}); retrying in {}", f.message(), logId, delay);
+            } else {
+                log.debug("{} (session {}); retrying in {}", f.message(), logId, delay);
+            }
+        });
         listener.upstreamChanged(this);
     }
 
@@ -356,11 +365,13 @@ public final class SessionUpstream implements AutoCloseable {
             disposeWatchers();
             delay = afterFailure(f);
         }
-        if (delay == null) {
-            log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
-        } else {
-            log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
-        }
+        logFields.run(() -> {
+            if (delay == null) {
+                log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
+            } else {
+                log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
+            }
+        });
         Mono.fromRunnable(lost::close)
                 .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
                 .subscribe();

@@ -189,6 +189,17 @@ class JsonLogsTest {
                 .isEqualTo(failure.path("request_id").asText());
         assertThat(withdrawn.path("tool").asText()).isEqualTo("tracer__echo");
 
+        // Lines written outside any request still name the session (and upstream) they are about.
+        JsonNode needsSignIn =
+                line(lines, "upstream 'calendar' requires authorization (HTTP 401) (session " + session, null);
+        assertThat(needsSignIn.path("session").asText()).isEqualTo(session);
+        assertThat(needsSignIn.path("upstream").asText()).isEqualTo("calendar");
+        assertThat(needsSignIn.has("request_id")).isFalse();
+        assertThat(line(lines, "Session " + session + " opened", null)
+                        .path("session")
+                        .asText())
+                .isEqualTo(session);
+
         JsonNode overSse = line(
                 lines, "Tool call legacy__trace answered by upstream 'legacy'", "0af7651916cd43dd8448eb211c80319c");
         assertCallFields(overSse, "legacy", "legacy__trace");
