@@ -18,7 +18,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code portico demo [--port N] [--stdio] [--log-format text|json]}: Portico in front of the built-in demo upstream, no config needed. */
+/**
+ * {@code portico demo [--port N] [--stdio] [--log-format text|json]}: Portico in front of the built-in demo upstream,
+ * no config needed.
+ */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,

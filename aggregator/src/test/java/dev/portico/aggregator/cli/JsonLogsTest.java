@@ -1,5 +1,9 @@
 package dev.portico.aggregator.cli;
 
+import static dev.portico.aggregator.cli.ToolCalls.authUrl;
+import static dev.portico.aggregator.cli.ToolCalls.call;
+import static dev.portico.aggregator.cli.ToolCalls.text;
+import static dev.portico.aggregator.cli.ToolCalls.toolNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -293,25 +296,5 @@ class JsonLogsTest {
 
     private String read() {
         return PorticoProcess.read(stderr);
-    }
-
-    private static McpSchema.CallToolResult call(McpSyncClient client, String tool) {
-        return client.callTool(new McpSchema.CallToolRequest(tool, Map.of("text", "hi")));
-    }
-
-    private static String text(McpSchema.CallToolResult result) {
-        return ((McpSchema.TextContent) result.content().get(0)).text();
-    }
-
-    private static List<String> toolNames(McpSyncClient client) {
-        return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static URI authUrl(McpSchema.CallToolResult result) {
-        assertThat(result.structuredContent()).as("an auth_required result").isInstanceOf(Map.class);
-        Map<String, Object> structured = (Map<String, Object>) result.structuredContent();
-        assertThat(structured).containsEntry("status", "auth_required");
-        return URI.create((String) structured.get("auth_url"));
     }
 }
