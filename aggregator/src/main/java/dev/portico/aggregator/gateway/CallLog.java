@@ -25,7 +25,7 @@ final class CallLog {
 
     CallLog(LogFields fields, String tool, String upstream) {
         this.fields = fields;
-        this.tool = tool;
+        this.tool = LogFields.loggable(tool); // the client's text, unless it named a known tool
         this.upstream = upstream;
     }
 

@@ -23,7 +23,7 @@ import reactor.util.context.ContextView;
  * is written, and a test reads it back.
  *
  * <p>Values are never secret: the session is its {@linkplain dev.portico.transport.downstream.SessionIds truncated}
- * id, the request id is the client's JSON-RPC id. Immutable; {@link #open} is for the calling thread only.
+ * id, the request id is the client's JSON-RPC id (made {@linkplain #loggable safe to log}). Immutable; {@link #open} is for the calling thread only.
  *
  * @param requestId the JSON-RPC id of the downstream request, or null
  * @param session the first eight characters of the downstream session id, or null
@@ -44,17 +44,38 @@ public record LogFields(String requestId, String session, String upstream, Strin
 
     private static final String CONTEXT_KEY = LogFields.class.getName();
 
+    /** Enough for any id or tool name a client sends in earnest (a UUID is 36); longer ones are cut. */
+    static final int MAX_LOGGED_LENGTH = 64;
+
     /**
      * The fields of the downstream request whose Reactor context this is, in session {@code sessionLogId}: its
      * JSON-RPC id and trace-id as the downstream transport left them there.
      */
     public static LogFields forRequest(ContextView context, String sessionLogId) {
         return new LogFields(
-                DownstreamRequestIds.of(context).map(String::valueOf).orElse(null),
+                DownstreamRequestIds.of(context).map(LogFields::loggable).orElse(null),
                 sessionLogId,
                 null,
                 null,
                 TraceContext.of(context).map(TraceContext::traceId).orElse(null));
+    }
+
+    /**
+     * A value the client chose (a JSON-RPC id, a tool name) as it may be logged: it must not be able to write a line
+     * of its own into the text format, so control characters become {@code ?}, and it is cut at {@value
+     * #MAX_LOGGED_LENGTH} characters.
+     */
+    public static String loggable(Object clientValue) {
+        String id = String.valueOf(clientValue);
+        StringBuilder safe = new StringBuilder(Math.min(id.length(), MAX_LOGGED_LENGTH + 1));
+        for (int i = 0; i < id.length() && i < MAX_LOGGED_LENGTH; i++) {
+            char c = id.charAt(i);
+            safe.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (id.length() > MAX_LOGGED_LENGTH) {
+            safe.append('…');
+        }
+        return safe.toString();
     }
 
     /** The fields put into this Reactor context with {@link #into}, or {@link #NONE}. */
@@ -64,7 +85,7 @@ public record LogFields(String requestId, String session, String upstream, Strin
 
     /** These fields plus the upstream and tool of a forwarded call. */
     public LogFields forCall(String upstreamName, String toolName) {
-        return new LogFields(requestId, session, upstreamName, toolName, traceId);
+        return new LogFields(requestId, session, upstreamName, loggable(toolName), traceId);
     }
 
     /** {@code context} with these fields, for the operators upstream of a {@code contextWrite}. */

@@ -41,6 +41,16 @@ class LogFieldsTest {
     }
 
     @Test
+    void whenTheClientsRequestIdHoldsALineBreakOrIsHugeThenWhatIsLoggedIsOneShortLine() {
+        assertThat(LogFields.loggable(7)).isEqualTo("7");
+        assertThat(LogFields.loggable("a\n12:00:00.000 INFO  Fake - forged"))
+                .isEqualTo("a?12:00:00.000 INFO  Fake - forged");
+        assertThat(LogFields.loggable("x".repeat(1000)))
+                .hasSize(LogFields.MAX_LOGGED_LENGTH + 1)
+                .endsWith("…");
+    }
+
+    @Test
     void whenAScopeClosesThenTheMdcIsAsBefore() {
         MDC.put(LogFields.SESSION, "outer");
         LogFields fields = new LogFields("1", "inner", null, null, null);
