@@ -19,6 +19,9 @@ import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,13 +82,24 @@ final class CancellationObserver implements Filter {
 
     /**
      * The transport context extractor of {@link TestUpstream}'s transports: records the transport-level session id under
-     * {@link TestCatalog#TRANSPORT_SESSION_KEY}, so that tool handlers and this filter agree on the session.
+     * {@link TestCatalog#TRANSPORT_SESSION_KEY}, so that tool handlers and this filter agree on the session, and the
+     * W3C trace headers of the request under {@link TestCatalog#TRACE_HEADERS_KEY}, for the {@code trace} tool.
      */
     static McpTransportContext transportContext(HttpServletRequest request) {
+        Map<String, Object> values = new HashMap<>();
         String sessionId = sessionId(request);
-        return sessionId == null
-                ? McpTransportContext.EMPTY
-                : McpTransportContext.create(Map.of(TestCatalog.TRANSPORT_SESSION_KEY, sessionId));
+        if (sessionId != null) {
+            values.put(TestCatalog.TRANSPORT_SESSION_KEY, sessionId);
+        }
+        Map<String, List<String>> trace = new LinkedHashMap<>();
+        for (String name : List.of("traceparent", "tracestate")) {
+            List<String> lines = Collections.list(request.getHeaders(name));
+            if (!lines.isEmpty()) {
+                trace.put(name, lines);
+            }
+        }
+        values.put(TestCatalog.TRACE_HEADERS_KEY, trace);
+        return McpTransportContext.create(values);
     }
 
     /** Streamable HTTP carries the session in a header, the SSE transport in the {@code sessionId} query parameter. */

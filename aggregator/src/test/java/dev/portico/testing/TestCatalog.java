@@ -91,7 +91,8 @@ public final class TestCatalog {
             "roots",
             "log",
             "slow",
-            "add_tool");
+            "add_tool",
+            "trace");
 
     /**
      * Key of the {@link io.modelcontextprotocol.common.McpTransportContext} entry holding the transport-level session
@@ -99,6 +100,13 @@ public final class TestCatalog {
      * transport's {@code exchange.sessionId()} is a different, internal id, so cancellation is keyed by this one.
      */
     public static final String TRANSPORT_SESSION_KEY = "portico.test.transportSessionId";
+
+    /**
+     * Key of the {@link io.modelcontextprotocol.common.McpTransportContext} entry holding the W3C trace headers of the
+     * HTTP request that carried a message ({@code traceparent}, {@code tracestate}; each with its field lines), which
+     * the {@code trace} tool reports.
+     */
+    public static final String TRACE_HEADERS_KEY = "portico.test.traceHeaders";
 
     /** The values the {@code greet} prompt's {@code name} argument completes to. */
     public static final List<String> NAME_COMPLETIONS = List.of("alice", "bob");
@@ -287,7 +295,19 @@ public final class TestCatalog {
                         "add_tool",
                         "Registers a new tool with the given name at runtime (sends notifications/tools/list_changed).",
                         objectSchema(Map.of("name", prop("string", "Name of the new tool")), "name"),
-                        this::addTool));
+                        this::addTool),
+                tool(
+                        "trace",
+                        "Returns the W3C trace headers of the HTTP request that carried this call, as"
+                                + " {\"traceparent\": [...], \"tracestate\": [...]} (absent headers left out).",
+                        objectSchema(Map.of()),
+                        (ex, req) -> Mono.just(text(toJson(traceHeaders(ex))))));
+    }
+
+    private static Object traceHeaders(McpAsyncServerExchange ex) {
+        Object headers =
+                ex.transportContext() == null ? null : ex.transportContext().get(TRACE_HEADERS_KEY);
+        return headers != null ? headers : Map.of();
     }
 
     private AsyncToolSpecification structuredTool() {

@@ -1,5 +1,6 @@
 package dev.portico.aggregator.auth;
 
+import dev.portico.aggregator.logging.LogFields;
 import dev.portico.config.UpstreamConfig;
 import dev.portico.oauth.OAuthBroker;
 import dev.portico.oauth.ProtectedUpstream;
@@ -37,9 +38,10 @@ public final class OAuthSignInBroker implements SignInBroker {
             return Mono.just(new SignInStep.Refused("it is not reached over HTTP, so it cannot ask for a sign-in"));
         }
         List<String> headers = failure.wwwAuthenticate().map(List::of).orElse(List.of());
-        // Discovery and registration are blocking network calls.
-        return Mono.fromCallable(() -> broker.onUnauthorized(owner, target.get(), failure.status(), headers))
-                .subscribeOn(Schedulers.boundedElastic())
+        // Discovery and registration are blocking network calls. What the broker logs belongs to the request.
+        return Mono.deferContextual(context -> Mono.fromCallable(() -> LogFields.of(context)
+                                .get(() -> broker.onUnauthorized(owner, target.get(), failure.status(), headers)))
+                        .subscribeOn(Schedulers.boundedElastic()))
                 .map(outcome -> step(upstream, outcome, failure.refusesThisRequestOnly()));
     }
 
@@ -61,8 +63,9 @@ public final class OAuthSignInBroker implements SignInBroker {
     @Override
     public Mono<SignOut> signOut(String owner, Optional<String> upstream) {
         // Revocation requests are blocking network calls.
-        return Mono.fromCallable(() -> broker.signOut(owner, upstream))
-                .subscribeOn(Schedulers.boundedElastic())
+        return Mono.deferContextual(context -> Mono.fromCallable(
+                                () -> LogFields.of(context).get(() -> broker.signOut(owner, upstream)))
+                        .subscribeOn(Schedulers.boundedElastic()))
                 .map(result -> new SignOut(result.issuers(), result.upstreams(), result.problems()));
     }
 

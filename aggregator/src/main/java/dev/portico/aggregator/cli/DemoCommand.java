@@ -2,19 +2,26 @@ package dev.portico.aggregator.cli;
 
 import dev.portico.aggregator.demo.DemoConfig;
 import dev.portico.aggregator.demo.DemoServers;
+import dev.portico.aggregator.logging.LogFormat;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code portico demo [--port N] [--stdio]}: Portico in front of the built-in demo upstream, no config needed. */
+/**
+ * {@code portico demo [--port N] [--stdio] [--log-format text|json]}: Portico in front of the built-in demo upstream,
+ * no config needed.
+ */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
@@ -34,6 +41,8 @@ import picocli.CommandLine.Spec;
         })
 final class DemoCommand implements Callable<Integer> {
 
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
     @Spec
     private CommandSpec spec;
 
@@ -50,12 +59,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--stdio", description = "Serve one MCP client over stdin/stdout instead of HTTP.")
     private boolean stdio;
 
+    @Mixin
+    private LogFormatOption logFormat;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
             throw new ParameterException(
                     spec.commandLine(), "Invalid value for option '--port': " + port + " is not between 0 and 65535");
         }
+        LogFormat format = logFormat.resolve(spec, System.getenv());
+        main.startLogging(format);
         DemoServers servers = startServers();
         PorticoConfig config;
         try {
@@ -68,7 +82,12 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         if (stdio) {
-            printStdioBanner(main.err());
+            if (format == LogFormat.JSON) {
+                // stderr holds nothing but JSON lines then: the banner is one of them.
+                log.info(STDIO_BANNER);
+            } else {
+                printStdioBanner(main.err());
+            }
             return PorticoRunner.runStdio(config, main.in(), main.out(), servers);
         }
         return PorticoRunner.runHttp(
@@ -121,16 +140,18 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    static void printStdioBanner(PrintStream err) {
-        err.println(
-                """
-                Portico demo is serving MCP over stdin/stdout, with two upstreams: "demo" (tools demo__echo,
-                demo__add, demo__now, demo__roll_dice) and "calendar", which needs you to sign in: call
-                calendar__authenticate and open the link it returns (served on 127.0.0.1 while the demo runs).
-                It stops when stdin closes. To use it from a client:
+    private static final String STDIO_BANNER =
+            """
+            Portico demo is serving MCP over stdin/stdout, with two upstreams: "demo" (tools demo__echo,
+            demo__add, demo__now, demo__roll_dice) and "calendar", which needs you to sign in: call
+            calendar__authenticate and open the link it returns (served on 127.0.0.1 while the demo runs).
+            It stops when stdin closes. To use it from a client:
 
-                  { "command": "/path/to/portico", "args": ["demo", "--stdio"] }
-                """);
+              { "command": "/path/to/portico", "args": ["demo", "--stdio"] }
+            """;
+
+    static void printStdioBanner(PrintStream err) {
+        err.println(STDIO_BANNER);
         err.flush();
     }
 }

@@ -1,5 +1,7 @@
 package dev.portico.aggregator.cli;
 
+import dev.portico.aggregator.logging.LogFormat;
+import dev.portico.aggregator.logging.LogbackSetup;
 import dev.portico.config.ConfigException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -9,14 +11,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Portico's command line: {@code portico [serve] --config FILE [--stdio]}, {@code portico demo}, {@code portico
- * check-config} and {@code portico version}.
+ * Portico's command line: {@code portico [serve] --config FILE [--stdio] [--log-format text|json]}, {@code portico
+ * demo}, {@code portico check-config} and {@code portico version}.
  *
  * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_CONFIG} a bad config or bad usage, {@value #EXIT_FAILURE}
  * a failure at runtime (for example, the port is in use).
@@ -70,6 +73,9 @@ public final class PorticoMain implements Callable<Integer> {
     @Option(names = "--stdio", description = "Serve one MCP client over stdin/stdout instead of listening on HTTP.")
     private boolean stdio;
 
+    @Mixin
+    private LogFormatOption logFormat;
+
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
@@ -88,8 +94,10 @@ public final class PorticoMain implements Callable<Integer> {
         // prints to System.out (a library, logback's status messages) is sent to stderr instead.
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        LogbackSetup.quietFirstConfiguration();
         Shutdown.exitZeroOnStopSignals();
-        System.exit(execute(commandLine(System.in, stdout, System.err, true), args, stdout, System.err));
+        // The process's logging and signals are main's to set up; in-process runs (tests, embedding) keep their own.
+        System.exit(execute(commandLine(System.in, stdout, System.err, true), args));
     }
 
     /** Runs a command line in-process with stdin as input; returns the exit code. */
@@ -105,24 +113,28 @@ public final class PorticoMain implements Callable<Integer> {
      * @param err errors and usage messages
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return execute(commandLine(in, out, err), args, out, err);
+        return execute(commandLine(in, out, err), args);
     }
 
-    private static int execute(CommandLine commandLine, String[] args, PrintStream out, PrintStream err) {
+    private static int execute(CommandLine commandLine, String[] args) {
+        PorticoMain main = commandLine.getCommand();
         int exitCode = commandLine.execute(args);
-        out.flush();
-        err.flush();
+        main.out.flush();
+        main.err.flush();
         return exitCode;
     }
 
-    /** The picocli command line, wired to the given streams, with Portico's exit codes and error messages. */
+    /**
+     * The picocli command line, wired to the given streams, with Portico's exit codes and error messages. It leaves
+     * the logging configuration alone: {@code --log-format} is checked, and applied only by {@link #main}.
+     */
     public static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
         return commandLine(in, out, err, false);
     }
 
     /**
-     * @param ownsProcess whether the command line runs as the process's {@code main}: only then does it handle
-     *     signals (SIGHUP reloads the config), which belong to the whole JVM
+     * @param ownsProcess whether the command line runs as the process's {@code main}: only then does it set up
+     *     logging and handle signals (SIGHUP reloads the config), which belong to the whole JVM
      */
     private static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err, boolean ownsProcess) {
         CommandLine commandLine = new CommandLine(new PorticoMain(in, out, err, ownsProcess));
@@ -138,7 +150,14 @@ public final class PorticoMain implements Callable<Integer> {
         if (config == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
-        return ServeCommand.serve(this, config, stdio);
+        return ServeCommand.serve(this, config, stdio, logFormat.resolve(spec, System.getenv()));
+    }
+
+    /** Sets up the process's logging in {@code format} (or not, in-process), before the command logs anything. */
+    void startLogging(LogFormat format) {
+        if (ownsProcess) {
+            LogbackSetup.apply(format);
+        }
     }
 
     InputStream in() {

@@ -1,6 +1,7 @@
 package dev.portico.aggregator.cli;
 
 import dev.portico.aggregator.Portico;
+import dev.portico.aggregator.logging.LogFormat;
 import dev.portico.aggregator.reload.ConfigReloader;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
@@ -9,10 +10,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** {@code portico serve --config FILE [--stdio]}, also the default command. */
+/** {@code portico serve --config FILE [--stdio] [--log-format text|json]}, also the default command. */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
@@ -48,12 +52,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--stdio", description = "Serve one MCP client over stdin/stdout; exits when stdin closes.")
     private boolean stdio;
 
+    @Mixin
+    private LogFormatOption logFormat;
+
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        return serve(main, config, stdio);
+        return serve(main, config, stdio, logFormat.resolve(spec, System.getenv()));
     }
 
-    static int serve(PorticoMain main, Path configFile, boolean stdio) throws InterruptedException {
+    static int serve(PorticoMain main, Path configFile, boolean stdio, LogFormat logFormat)
+            throws InterruptedException {
+        main.startLogging(logFormat);
         ConfigLoader loader = ConfigLoader.withSystemEnvironment();
         // A ConfigException reaches PorticoMain's handler: every problem on stderr, exit 2, nothing started.
         PorticoConfig config = loader.load(configFile);

@@ -291,6 +291,15 @@ public final class DemoIdentityProvider implements AutoCloseable {
     }
 
     /**
+     * Every credential that crossed the token endpoint, oldest first: the codes, PKCE verifiers, refresh tokens and
+     * client secrets sent to it and the access, refresh and ID tokens it issued. For tests that check none of them
+     * ever shows up where it must not (logs, pages); held as {@link Secret}s.
+     */
+    public List<Secret> tokenEndpointCredentials() {
+        return activity.credentials();
+    }
+
+    /**
      * Forgets every refresh token issued so far, as if they had been revoked: refreshing with one is then refused
      * with {@code invalid_grant}.
      */

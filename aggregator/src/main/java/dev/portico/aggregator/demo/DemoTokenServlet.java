@@ -258,6 +258,7 @@ final class DemoTokenServlet extends HttpServlet {
             activity.refused(ENDPOINT, "the mock answered " + answer.statusCode() + " to " + client.describe());
         }
         answered(client, grantType, form, answer.statusCode());
+        activity.tokenEndpointCredentials(form, answer.body());
         String answerBody = answer.statusCode() == 200 && grant.signIn().isPresent()
                 ? withGrantedScope(answer.body(), grant.signIn().get())
                 : answer.body();

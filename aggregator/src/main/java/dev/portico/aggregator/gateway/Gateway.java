@@ -5,6 +5,7 @@ import dev.portico.aggregator.auth.SignInBroker;
 import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.aggregator.catalog.MergedCatalog;
 import dev.portico.aggregator.catalog.Route;
+import dev.portico.aggregator.logging.LogFields;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.session.InFlightCall;
 import dev.portico.aggregator.session.SessionUpstream;
@@ -176,11 +177,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         String client = downstream.clientInfo() == null
                 ? "unnamed client"
                 : downstream.clientInfo().name() + " " + downstream.clientInfo().version();
-        log.info(
-                "Session {} opened over {} by {}",
-                downstream.logId(),
-                downstream.kind().label(),
-                client);
+        new LogFields(null, downstream.logId(), null, null, null)
+                .run(() -> log.info(
+                        "Session {} opened over {} by {}",
+                        downstream.logId(),
+                        downstream.kind().label(),
+                        client));
     }
 
     @Override
@@ -188,7 +190,8 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         GatewaySession session = sessions.remove(sessionId);
         if (session != null) {
             session.close();
-            log.info("Session {} closed", session.downstream().logId());
+            String logId = session.downstream().logId();
+            new LogFields(null, logId, null, null, null).run(() -> log.info("Session {} closed", logId));
         }
     }
 
@@ -356,11 +359,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             if (route.isEmpty()) {
                 return session.upstreamForExposedName(request.name())
                         .filter(u -> u.state() != SessionUpstream.State.READY)
-                        .map(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED
-                                ? afterRefusal(session, u, again, true)
-                                : Mono.just(toolError(u.failure()
-                                        .map(UpstreamFailure::message)
-                                        .orElse("upstream '" + u.name() + "' is not connected"))))
+                        .map(u -> (u.state() == SessionUpstream.State.AUTH_REQUIRED
+                                        ? afterRefusal(session, u, again, true)
+                                        : notSent(request.name(), u))
+                                .contextWrite(context -> LogFields.of(context)
+                                        .forCall(u.name(), request.name())
+                                        .into(context)))
                         .orElseGet(() -> Mono.error(invalidParams("Unknown tool: " + request.name())));
             }
             Optional<SessionUpstream> owner = session.upstream(route.get().upstream());
@@ -370,26 +374,60 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             SessionUpstream target = owner.get();
             McpSchema.CallToolRequest forwarded =
                     new McpSchema.CallToolRequest(route.get().upstreamName(), request.arguments(), request.meta());
-            return DownstreamRequestIds.current().flatMap(requestId -> {
-                InFlightCall call = session.begin(requestId.orElse(null), exchange, request.progressToken());
+            return Mono.deferContextual(context -> {
+                LogFields fields = LogFields.of(context).forCall(route.get().upstream(), request.name());
+                CallLog callLog =
+                        new CallLog(fields, request.name(), route.get().upstream());
+                InFlightCall call =
+                        session.begin(DownstreamRequestIds.of(context).orElse(null), exchange, request.progressToken());
                 return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
-                        .doOnNext(result -> session.callAccepted(target))
-                        .onErrorResume(UpstreamCallException.class, e -> switch (e.failure()
-                                .kind()) {
-                            case PROTOCOL_ERROR -> Mono.error(e.getCause());
-                            case UNAUTHORIZED -> e.failure().refusesThisRequestOnly()
-                                    ? afterStepUpRefusal(session, target, e.failure(), again)
-                                    : afterRefusal(session, target, again, true);
-                            default -> Mono.just(toolError(e.failure().message()));
+                        .doOnNext(result -> {
+                            session.callAccepted(target);
+                            callLog.answered(result);
+                        })
+                        .onErrorResume(UpstreamCallException.class, e -> {
+                            callLog.failed(e.failure());
+                            return switch (e.failure().kind()) {
+                                case PROTOCOL_ERROR -> Mono.error(e.getCause());
+                                case UNAUTHORIZED -> e.failure().refusesThisRequestOnly()
+                                        ? afterStepUpRefusal(session, target, e.failure(), again)
+                                        : afterRefusal(session, target, again, true);
+                                default -> Mono.just(toolError(e.failure().message()));
+                            };
                         })
                         // Empty: cancelled. By the client, it gets no answer (MCP cancellation); by a stop, it is told.
-                        .switchIfEmpty(Mono.defer(() -> call.abandonedBecause()
-                                .map(reason -> Mono.just(toolError(reason + "; the call to "
-                                        + route.get().upstream() + " was cancelled before it finished."
-                                        + " Try again once Portico is back.")))
-                                .orElseGet(Mono::empty)))
-                        .doFinally(signal -> session.end(call));
+                        .switchIfEmpty(Mono.defer(() -> {
+                            callLog.cancelled(call.abandonedBecause());
+                            return call.abandonedBecause()
+                                    .map(reason -> Mono.just(toolError(reason + "; the call to "
+                                            + route.get().upstream() + " was cancelled before it finished."
+                                            + " Try again once Portico is back.")))
+                                    .orElseGet(Mono::empty);
+                        }))
+                        .doFinally(signal -> session.end(call))
+                        .contextWrite(fields::into);
             });
+        });
+    }
+
+    /** A call to an upstream that is down: not sent, answered with a tool error naming the upstream and why. */
+    private Mono<McpSchema.CallToolResult> notSent(String toolName, SessionUpstream upstream) {
+        String reason = upstream.failure()
+                .map(UpstreamFailure::message)
+                .orElse("upstream '" + upstream.name() + "' is not connected");
+        return Mono.deferContextual(context -> {
+            new CallLog(LogFields.of(context), toolName, upstream.name()).notSent(reason);
+            return Mono.just(toolError(reason));
+        });
+    }
+
+    /** Notes, with the request's fields, that the answer is a sign-in challenge (the broker logs how it began). */
+    private static Mono<McpSchema.CallToolResult> challenged(
+            SessionUpstream upstream, Mono<McpSchema.CallToolResult> answer) {
+        return Mono.deferContextual(context -> {
+            LogFields.of(context)
+                    .run(() -> log.info("Answering with a sign-in challenge for upstream '{}'", upstream.name()));
+            return answer;
         });
     }
 
@@ -430,7 +468,9 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             if (step instanceof SignInStep.Challenge) {
                 AuthChallenge challenge = ((SignInStep.Challenge) step).challenge();
                 challengeShown.accept(challenge);
-                return prompt ? SignInPrompt.answer(session, challenge) : Mono.just(challenge.toToolResult());
+                return challenged(
+                        upstream,
+                        prompt ? SignInPrompt.answer(session, challenge) : Mono.just(challenge.toToolResult()));
             }
             if (step instanceof SignInStep.Refused) {
                 return Mono.just(toolError(
@@ -458,7 +498,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
             if (step instanceof SignInStep.Challenge) {
                 AuthChallenge challenge = ((SignInStep.Challenge) step).challenge();
                 challengeShown.accept(challenge);
-                return SignInPrompt.answer(session, challenge);
+                return challenged(upstream, SignInPrompt.answer(session, challenge));
             }
             if (step instanceof SignInStep.Refused) {
                 return Mono.just(toolError(((SignInStep.Refused) step).reason()));
@@ -550,8 +590,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         Mono<T> handle(GatewaySession session, McpAsyncServerExchange exchange, Object params);
     }
 
+    /**
+     * The request's {@link LogFields} (its id, trace-id and the session) go into the Reactor context for whatever
+     * logs on its behalf further in, and into the MDC while the handler assembles its answer.
+     */
     private <T> McpRequestHandler<T> withSession(SessionHandler<T> handler) {
-        return (exchange, params) -> Mono.defer(() -> {
+        return (exchange, params) -> Mono.deferContextual(context -> {
             GatewaySession session = sessions.get(exchange.sessionId());
             if (session == null) {
                 return Mono.error(McpError.builder(McpSchema.ErrorCodes.INVALID_REQUEST)
@@ -564,13 +608,17 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                         .build());
             }
             session.seen(exchange);
-            Mono<T> answer = Mono.defer(() -> handler.handle(session, exchange, params));
+            LogFields fields =
+                    LogFields.forRequest(context, session.downstream().logId());
+            Mono<T> answer = Mono.defer(() -> fields.get(() -> handler.handle(session, exchange, params)));
             Mono<T> stopped = gracePeriodOver
                     .asMono()
                     .flatMap(reason -> Mono.error(McpError.builder(STOPPING)
                             .message(reason + "; the request was cancelled before it was answered")
                             .build()));
-            return Mono.firstWithSignal(answer, stopped).doFinally(signal -> inFlight.exit());
+            return Mono.firstWithSignal(answer, stopped)
+                    .doFinally(signal -> inFlight.exit())
+                    .contextWrite(fields::into);
         });
     }
 }

@@ -1,6 +1,7 @@
 package dev.portico.aggregator.session;
 
 import dev.portico.aggregator.catalog.UpstreamCatalog;
+import dev.portico.aggregator.logging.LogFields;
 import dev.portico.config.UpstreamConfig;
 import dev.portico.transport.upstream.UpstreamClientSpec;
 import dev.portico.transport.upstream.UpstreamConnection;
@@ -59,6 +60,8 @@ public final class SessionUpstream implements AutoCloseable {
     private final LongFunction<UpstreamClientSpec.Builder> specForEpoch;
     private final Listener listener;
     private final String logId;
+    /** The session and upstream, in the MDC of every line this writes (a call's lines add theirs on top). */
+    private final LogFields logFields;
 
     private final Object lock = new Object();
     private State state = State.IDLE;
@@ -90,6 +93,7 @@ public final class SessionUpstream implements AutoCloseable {
         this.specForEpoch = specForEpoch;
         this.listener = listener;
         this.logId = logId;
+        this.logFields = new LogFields(null, logId, config.name(), null, null);
     }
 
     public UpstreamConfig config() {
@@ -145,7 +149,7 @@ public final class SessionUpstream implements AutoCloseable {
      * READY or the request fails; a failure that means the connection is gone also starts a reconnect.
      */
     public <T> Mono<T> request(Function<UpstreamConnection, Mono<T>> call) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             UpstreamConnection current;
             long currentEpoch;
             synchronized (lock) {
@@ -163,7 +167,8 @@ public final class SessionUpstream implements AutoCloseable {
                         // request with it.
                         if (f.connectionLost()
                                 || f.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !f.refusesThisRequestOnly()) {
-                            connectionLost(currentEpoch, f);
+                            // Logged for the request that found out, on whatever thread its failure arrived.
+                            LogFields.of(context).run(() -> connectionLost(currentEpoch, f));
                         }
                         return new UpstreamCallException(f, e);
                     })
@@ -198,7 +203,8 @@ public final class SessionUpstream implements AutoCloseable {
         action.apply(current)
                 .subscribe(
                         ok -> {},
-                        e -> log.debug("Upstream '{}' (session {}): update failed: {}", name(), logId, e.getMessage()));
+                        e -> logFields.run(() -> log.debug(
+                                "Upstream '{}' (session {}): update failed: {}", name(), logId, e.getMessage())));
     }
 
     private UpstreamFailure unavailable() {
@@ -310,7 +316,8 @@ public final class SessionUpstream implements AutoCloseable {
                                 ? config.timeout()
                                 : LIST_TIMEOUT_FALLBACK)
                 .onErrorResume(e -> {
-                    log.warn("Upstream '{}' announced {} but listing them failed: {}", name(), what, e.getMessage());
+                    logFields.run(() -> log.warn(
+                            "Upstream '{}' announced {} but listing them failed: {}", name(), what, e.getMessage()));
                     return Mono.just(List.of());
                 });
     }
@@ -330,11 +337,13 @@ public final class SessionUpstream implements AutoCloseable {
             catalog = fetched;
             watchers = watch(myEpoch, conn);
         }
-        if (recovered) {
-            log.info("Upstream '{}' is back for session {}", name(), logId);
-        } else {
-            log.debug("Upstream '{}' connected for session {}", name(), logId);
-        }
+        logFields.run(() -> {
+            if (recovered) {
+                log.info("Upstream '{}' is back for session {}", name(), logId);
+            } else {
+                log.debug("Upstream '{}' connected for session {}", name(), logId);
+            }
+        });
         listener.upstreamChanged(this);
     }
 
@@ -347,13 +356,15 @@ public final class SessionUpstream implements AutoCloseable {
             }
             delay = afterFailure(f);
         }
-        if (delay == null) {
-            log.info("{} (session {}); waiting for sign-in", f.message(), logId);
-        } else if (attemptNumber() <= 1) {
-            log.warn("{} (session {}); retrying in {}", f.message(), logId, delay);
-        } else {
-            log.debug("{} (session {}); retrying in {}", f.message(), logId, delay);
-        }
+        logFields.run(() -> {
+            if (delay == null) {
+                log.info("{} (session {}); waiting for sign-in", f.message(), logId);
+            } else if (attemptNumber() <= 1) {
+                log.warn("{} (session {}); retrying in {}", f.message(), logId, delay);
+            } else {
+                log.debug("{} (session {}); retrying in {}", f.message(), logId, delay);
+            }
+        });
         listener.upstreamChanged(this);
     }
 
@@ -375,11 +386,13 @@ public final class SessionUpstream implements AutoCloseable {
             disposeWatchers();
             delay = afterFailure(f);
         }
-        if (delay == null) {
-            log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
-        } else {
-            log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
-        }
+        logFields.run(() -> {
+            if (delay == null) {
+                log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
+            } else {
+                log.warn("{} (session {}); its tools are withdrawn, reconnecting in {}", f.message(), logId, delay);
+            }
+        });
         closeInBackground(lost);
         listener.upstreamChanged(this);
     }

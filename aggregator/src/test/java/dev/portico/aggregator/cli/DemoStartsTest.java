@@ -104,6 +104,16 @@ class DemoStartsTest {
                     .build());
             assertThat(((TextContent) whoami.content().get(0)).text()).contains("demo-user");
         }
+
+        // Text is the default log format: one human-readable line per event, the request's fields at the end.
+        String log = read(stderr);
+        assertThat(log.lines()).noneMatch(line -> line.startsWith("{"));
+        assertThat(log)
+                .containsPattern(
+                        "(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  PorticoRunner - Portico listening on http://")
+                .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  CallLog - Tool call demo__echo answered by"
+                        + " upstream 'demo' \\[.*session=[0-9a-f]{8}\\b.*]$")
+                .containsPattern("(?m)Tool call demo__echo answered .*\\[.*tool=demo__echo.*]$");
     }
 
     /** Reads the banner from the child's stdout until it names the MCP endpoint; returns the base URL. */

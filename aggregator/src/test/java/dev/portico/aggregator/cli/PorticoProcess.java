@@ -1,17 +1,24 @@
 package dev.portico.aggregator.cli;
 
+import static org.awaitility.Awaitility.await;
+
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The command line that runs {@link PorticoMain} as a child JVM from the test class path. */
 final class PorticoProcess {
@@ -42,6 +49,38 @@ final class PorticoProcess {
                 .initializationTimeout(CLIENT_TIMEOUT);
         customizer.accept(spec);
         return spec.build();
+    }
+
+    /** The line Portico logs once it listens, with its base URL; found in either log format. */
+    private static final Pattern LISTENING = Pattern.compile("Portico listening on (http://[^\\s\"]+) ");
+
+    /**
+     * Waits until the Portico child writing its stderr to {@code stderr} says it listens; returns its base URL.
+     *
+     * @throws AssertionError with the child's stderr if it exits first
+     */
+    static URI awaitListening(Process process, Path stderr, Duration limit) {
+        return await().atMost(limit)
+                .until(
+                        () -> {
+                            if (!process.isAlive()) {
+                                throw new AssertionError("portico exited with " + process.exitValue()
+                                        + "\n--- stderr:\n" + read(stderr));
+                            }
+                            Matcher matcher = LISTENING.matcher(read(stderr));
+                            return matcher.find() ? Optional.of(URI.create(matcher.group(1))) : Optional.<URI>empty();
+                        },
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    /** The child's stderr so far, for assertions and failure messages. */
+    static String read(Path stderr) {
+        try {
+            return Files.readString(stderr);
+        } catch (IOException e) {
+            return "(stderr unreadable: " + e.getMessage() + ")";
+        }
     }
 
     static List<String> command(String... args) {

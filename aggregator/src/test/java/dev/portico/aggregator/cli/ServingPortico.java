@@ -1,25 +1,16 @@
 package dev.portico.aggregator.cli;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code portico --config FILE} as a child JVM serving HTTP, its stderr (the log) in a file that tests read. {@link
  * #close()} kills what is left of it.
  */
 final class ServingPortico implements AutoCloseable {
-
-    private static final Pattern LISTENING = Pattern.compile("Portico listening on (http://\\S+) ");
 
     private final Process process;
     private final Path stderr;
@@ -30,9 +21,7 @@ final class ServingPortico implements AutoCloseable {
         this.process = process;
         this.stderr = stderr;
         this.limit = limit;
-        this.baseUri = await().atMost(limit)
-                .until(this::listeningUrl, Optional::isPresent)
-                .orElseThrow();
+        this.baseUri = PorticoProcess.awaitListening(process, stderr, limit);
     }
 
     /**
@@ -65,19 +54,7 @@ final class ServingPortico implements AutoCloseable {
 
     /** What it logged so far. */
     String stderr() {
-        try {
-            return Files.readString(stderr, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(stderr unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private Optional<URI> listeningUrl() {
-        if (!process.isAlive()) {
-            throw new AssertionError("portico exited with " + process.exitValue() + "\n--- stderr:\n" + stderr());
-        }
-        Matcher matcher = LISTENING.matcher(stderr());
-        return matcher.find() ? Optional.of(URI.create(matcher.group(1))) : Optional.empty();
+        return PorticoProcess.read(stderr);
     }
 
     @Override

@@ -322,10 +322,6 @@ class ShutdownDrainTest {
     }
 
     private String stderr() {
-        try {
-            return Files.readString(stderr);
-        } catch (IOException e) {
-            return "(stderr unreadable: " + e.getMessage() + ")";
-        }
+        return PorticoProcess.read(stderr);
     }
 }

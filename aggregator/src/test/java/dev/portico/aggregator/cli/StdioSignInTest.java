@@ -1,5 +1,8 @@
 package dev.portico.aggregator.cli;
 
+import static dev.portico.aggregator.cli.ToolCalls.authUrl;
+import static dev.portico.aggregator.cli.ToolCalls.call;
+import static dev.portico.aggregator.cli.ToolCalls.toolNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +16,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -118,21 +120,5 @@ class StdioSignInTest {
                 assertThat(Files.readAllLines(opened)).hasSize(1);
             }
         }
-    }
-
-    private static McpSchema.CallToolResult call(McpSyncClient client, String tool) {
-        return client.callTool(new McpSchema.CallToolRequest(tool, Map.of()));
-    }
-
-    private static List<String> toolNames(McpSyncClient client) {
-        return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static URI authUrl(McpSchema.CallToolResult result) {
-        assertThat(result.structuredContent()).as("an auth_required result").isInstanceOf(Map.class);
-        Map<String, Object> structured = (Map<String, Object>) result.structuredContent();
-        assertThat(structured).containsEntry("status", "auth_required");
-        return URI.create((String) structured.get("auth_url"));
     }
 }

@@ -4,6 +4,7 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The JSON-RPC id of the downstream request a handler is serving.
@@ -11,7 +12,7 @@ import reactor.util.context.Context;
  * <p>The SDK's request handlers see only the params, but {@code notifications/cancelled} names the request to
  * cancel by id. For legacy SSE and stdio the sessions created by this package put the id into the Reactor context of
  * each request; for streamable HTTP, where the SDK dispatches differently, {@link RequestIdFilter} reads it from the
- * body into the transport context.
+ * body and {@link DownstreamTransportContext} puts it into the transport context.
  */
 public final class DownstreamRequestIds {
 
@@ -24,9 +25,13 @@ public final class DownstreamRequestIds {
 
     /** The id of the request whose handler subscribes to the returned Mono; empty outside a request. */
     public static Mono<Optional<Object>> current() {
-        return Mono.deferContextual(ctx ->
-                Mono.just(ctx.getOrEmpty(KEY).or(() -> ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
-                        .map(transport -> transport.get(TRANSPORT_CONTEXT_KEY)))));
+        return Mono.deferContextual(ctx -> Mono.just(of(ctx)));
+    }
+
+    /** The id of the request whose Reactor context this is; empty outside a request. */
+    public static Optional<Object> of(ContextView ctx) {
+        return ctx.getOrEmpty(KEY).or(() -> ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
+                .map(transport -> transport.get(TRANSPORT_CONTEXT_KEY)));
     }
 
     static Context with(Context context, Object requestId) {

@@ -56,7 +56,7 @@ public final class HttpMcpServer implements AutoCloseable {
         this.streamable = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(json)
                 .mcpEndpoint(MCP_PATH)
-                .contextExtractor(RequestIdFilter::transportContext)
+                .contextExtractor(DownstreamTransportContext::extract)
                 .keepAliveInterval(KEEP_ALIVE)
                 .build();
         streamable.setSessionFactory(SessionFactories.streamable(builder.handler, streamable.protocolVersions()));
@@ -65,6 +65,7 @@ public final class HttpMcpServer implements AutoCloseable {
                 .jsonMapper(json)
                 .sseEndpoint(SSE_PATH)
                 .messageEndpoint(MESSAGE_PATH)
+                .contextExtractor(DownstreamTransportContext::extract)
                 .keepAliveInterval(KEEP_ALIVE)
                 .build();
         SseDisconnects disconnects = new SseDisconnects();

@@ -2,7 +2,6 @@ package dev.portico.transport.downstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelcontextprotocol.common.McpTransportContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -21,7 +20,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The JSON-RPC id of a request is noted (see {@link DownstreamRequestIds}): the SDK's streamable provider hands
  *       a request to the session without its id reaching the handler, yet {@code notifications/cancelled} names
  *       requests by id.
+ *       {@link DownstreamTransportContext} hands it to the SDK.
  *   <li>Error bodies the SDK writes itself (missing or unknown session, wrong {@code Accept} header) are the Java
  *       exception serialized field by field, stack trace included; they are replaced by a JSON-RPC error response
  *       with the same status and message ({@code -32600} for a 4xx, {@code -32603} and no detail for a 5xx).
@@ -54,14 +53,6 @@ final class RequestIdFilter implements Filter {
 
     RequestIdFilter(int maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
-    }
-
-    /** Copies the id into the transport context that the SDK passes to handlers. */
-    static McpTransportContext transportContext(HttpServletRequest request) {
-        Object id = request.getAttribute(ATTRIBUTE);
-        return id == null
-                ? McpTransportContext.EMPTY
-                : McpTransportContext.create(Map.of(DownstreamRequestIds.TRANSPORT_CONTEXT_KEY, id));
     }
 
     @Override

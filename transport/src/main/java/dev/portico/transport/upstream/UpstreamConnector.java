@@ -1,6 +1,7 @@
 package dev.portico.transport.upstream;
 
 import dev.portico.config.UpstreamConfig;
+import dev.portico.transport.tracecontext.TraceContext;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -134,11 +135,18 @@ public final class UpstreamConnector {
         return transport;
     }
 
-    /** Static headers from config, then the current credential, on every request. */
+    /**
+     * Static headers from config, then the current credential, on every request; and on a request made while serving
+     * a downstream request that carried a W3C trace context, that trace context, unchanged (see {@link TraceContext}).
+     */
     private static McpSyncHttpClientRequestCustomizer headers(Map<String, String> headers, UpstreamClientSpec spec) {
         return (request, method, uri, body, context) -> {
             headers.forEach(request::setHeader);
             spec.authorization().get().ifPresent(value -> request.setHeader("Authorization", value));
+            TraceContext.of(context).ifPresent(trace -> {
+                request.setHeader(TraceContext.TRACEPARENT, trace.traceparent());
+                trace.traceState().ifPresent(state -> request.setHeader(TraceContext.TRACESTATE, state));
+            });
         };
     }
 
