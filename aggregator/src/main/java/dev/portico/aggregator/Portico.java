@@ -9,6 +9,9 @@ import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.storage.BrokerStates;
 import dev.portico.config.PorticoConfig;
+import dev.portico.oauth.http.OutboundHttpSettings;
+import dev.portico.oauth.inbound.InboundAuthentication;
+import dev.portico.oauth.inbound.InboundUser;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -41,6 +44,9 @@ public final class Portico implements AutoCloseable {
 
     private final Gateway gateway;
     private final SignInWiring signIn;
+    /** {@code server.auth}: the bearer check of the MCP endpoints; null without it. */
+    private final InboundAuthentication inbound;
+
     private final HttpMcpServer http;
     private final LoopbackSignInListener loopback;
     private final StdioMcpServer stdio;
@@ -61,6 +67,7 @@ public final class Portico implements AutoCloseable {
     private Portico(
             Gateway gateway,
             SignInWiring signIn,
+            InboundAuthentication inbound,
             HttpMcpServer http,
             LoopbackSignInListener loopback,
             StdioMcpServer stdio,
@@ -69,6 +76,7 @@ public final class Portico implements AutoCloseable {
             Duration shutdownGracePeriod) {
         this.gateway = gateway;
         this.signIn = signIn;
+        this.inbound = inbound;
         this.http = http;
         this.loopback = loopback;
         this.stdio = stdio;
@@ -110,6 +118,15 @@ public final class Portico implements AutoCloseable {
             state.close();
             throw e;
         }
+        InboundAuthentication inbound = config.server()
+                .auth()
+                .map(auth -> InboundAuthentication.create(
+                        auth,
+                        publicBaseUrl,
+                        OutboundHttpSettings.from(config.security()),
+                        config.oauth().metadataCacheTtl(),
+                        clock))
+                .orElse(null);
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -127,6 +144,12 @@ public final class Portico implements AutoCloseable {
                 .servlet("/healthz", health)
                 .servlet("/readyz", health);
         signIn.servlets().forEach(builder::servlet);
+        if (inbound != null) {
+            builder.authenticator((request, response, endpoint) -> inbound.authenticator()
+                    .authenticate(request, response, endpoint)
+                    .map(InboundUser::ownerKey));
+            inbound.servlets().forEach(builder::servlet);
+        }
         HttpMcpServer http = builder.build();
         try {
             http.start();
@@ -136,6 +159,9 @@ public final class Portico implements AutoCloseable {
             gateway.close();
             signIn.close();
             http.close();
+            if (inbound != null) {
+                inbound.close();
+            }
             throw e;
         }
         ready.set(true);
@@ -148,6 +174,7 @@ public final class Portico implements AutoCloseable {
         Portico portico = new Portico(
                 gateway,
                 signIn,
+                inbound,
                 http,
                 null,
                 null,
@@ -169,6 +196,11 @@ public final class Portico implements AutoCloseable {
      */
     public static Portico startStdio(PorticoConfig config, InputStream in, OutputStream out, Consumer<URI> browser)
             throws Exception {
+        if (config.server().auth().isPresent()) {
+            // One local client, whose user started Portico: there is no one to authenticate, and no /mcp to guard.
+            throw new IllegalArgumentException("server.auth does not apply with --stdio: a stdio client is the user"
+                    + " who started Portico; remove server.auth from " + config.source() + " or serve over HTTP");
+        }
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
         SignInWiring signIn =
@@ -199,6 +231,7 @@ public final class Portico implements AutoCloseable {
         return new Portico(
                 gateway,
                 signIn,
+                null,
                 null,
                 loopback,
                 stdio,
@@ -280,6 +313,9 @@ public final class Portico implements AutoCloseable {
         gateway.close();
         if (signIn != null) {
             signIn.close();
+        }
+        if (inbound != null) {
+            inbound.close();
         }
         try {
             if (http != null) {
