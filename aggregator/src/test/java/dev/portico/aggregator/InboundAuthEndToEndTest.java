@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,6 @@ import java.util.Date;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,44 +32,39 @@ import org.junit.jupiter.api.Test;
  */
 class InboundAuthEndToEndTest {
 
-    private static final String USERS = "users";
+    private static final String USERS = InboundIssuer.ISSUER_ID;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private MockOAuth2Server users;
+    private final InboundIssuer issuer = new InboundIssuer();
+    private final MockOAuth2Server users = issuer.server;
     private SignInWorld world;
-
-    @BeforeEach
-    void startIdentityProvider() throws Exception {
-        users = new MockOAuth2Server();
-        users.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
 
     @AfterEach
     void stop() {
         if (world != null) {
             world.close();
         }
-        users.shutdown();
+        issuer.close();
     }
 
     private Portico startPortico(String extraAuthYaml) throws Exception {
         world = new SignInWorld(idp -> {});
-        world.serverYaml("auth:\n  issuer: " + issuer() + "\n" + extraAuthYaml.indent(2));
+        world.serverYaml(issuer.serverYaml(extraAuthYaml));
         return world.startPortico();
     }
 
     private String issuer() {
-        return users.issuerUrl(USERS).toString();
+        return issuer.issuer();
     }
 
-    private String mcpUrl(Portico portico) {
-        return portico.baseUri() + "/mcp";
+    private static String mcpUrl(Portico portico) {
+        return InboundIssuer.mcpUrl(portico);
     }
 
     private String tokenFor(Portico portico, String subject) {
-        return users.issueToken(USERS, subject, mcpUrl(portico)).serialize();
+        return issuer.tokenFor(portico, subject);
     }
 
     @Test
@@ -125,7 +118,7 @@ class InboundAuthEndToEndTest {
     void whenAValidTokenIsSentThenToolsWork() throws Exception {
         world = new SignInWorld(idp -> {});
         world.upstream("calendar", u -> u.requireAuthOnlyForToolCalls(true));
-        world.serverYaml("auth:\n  issuer: " + issuer() + "\n");
+        world.serverYaml(issuer.serverYaml(""));
         Portico portico = world.startPortico();
 
         SignInWorld.Session session = world.session(portico, tokenFor(portico, "alice"));

@@ -1,5 +1,7 @@
 package dev.portico.transport.downstream;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -57,12 +59,62 @@ final class AuthenticationFilter implements Filter {
                     .write(InboundMessage.errorResponse(InboundMessage.INVALID_REQUEST, UNKNOWN_SESSION_MESSAGE, null));
             return;
         }
+        if (!streamable && "GET".equalsIgnoreCase(http.getMethod())) {
+            openStream(http, httpResponse, chain, principal.get());
+            return;
+        }
         principals.enter(principal.get());
         try {
             chain.doFilter(request, response);
         } finally {
             principals.leave();
         }
+    }
+
+    /**
+     * A legacy SSE stream: binds the session the SDK announces on it to the principal, until the stream ends. The
+     * session's id in {@code /message?sessionId=} is the SDK's own (see {@link SseSessionIdCapture}).
+     */
+    private void openStream(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain, String principal)
+            throws IOException, ServletException {
+        SseSessionIdCapture capture = new SseSessionIdCapture(response);
+        principals.enter(principal);
+        try {
+            chain.doFilter(request, capture);
+        } finally {
+            principals.leave();
+        }
+        Optional<String> sessionId = capture.sessionId();
+        if (sessionId.isEmpty()) {
+            return;
+        }
+        principals.bind(sessionId.get(), Optional.of(principal));
+        if (request.isAsyncStarted()) {
+            request.getAsyncContext().addListener(new ForgetOnEnd(principals, sessionId.get()));
+        } else {
+            principals.forget(sessionId.get());
+        }
+    }
+
+    private record ForgetOnEnd(SessionPrincipals principals, String sessionId) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            principals.forget(sessionId);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            principals.forget(sessionId);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            principals.forget(sessionId);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {}
     }
 
     /** What the SDK answers for a session id it does not know, so that both answers look alike. */

@@ -104,7 +104,8 @@ final class SessionFactories {
     /**
      * A factory for the one-transport-per-session providers (legacy SSE, stdio). {@code created} learns of each new
      * session, so an endpoint can tie the session's end to its connection. The SDK calls it on the thread of the
-     * request that opens the connection ({@code GET /sse}), so {@code principals} knows who the session is for.
+     * request that opens the connection ({@code GET /sse}), so {@code principals} knows who the session is for. The
+     * SDK names the session to its client with an id of its own, which the authentication filter binds.
      */
     static McpServerSession.Factory perConnection(
             DownstreamTransportKind kind,
@@ -115,7 +116,6 @@ final class SessionFactories {
         return transport -> {
             String id = newSessionId();
             Optional<String> principal = principals.current();
-            principals.bind(id, principal);
             AtomicReference<McpServerSession> self = new AtomicReference<>();
             McpInitRequestHandler init = request -> Mono.fromSupplier(() -> {
                 String version = ProtocolVersionNegotiation.choose(protocolVersions, request.protocolVersion());
@@ -123,7 +123,7 @@ final class SessionFactories {
                         id, kind, version, request.capabilities(), request.clientInfo(), self.get(), principal));
                 return handler.initializeResult(version);
             });
-            McpServerSession session = new RequestIdServerSession(id, transport, init, handler, principals);
+            McpServerSession session = new RequestIdServerSession(id, transport, init, handler);
             self.set(session);
             created.accept(session);
             return session;
@@ -133,11 +133,7 @@ final class SessionFactories {
     private static final class RequestIdServerSession extends McpServerSession {
 
         RequestIdServerSession(
-                String id,
-                McpServerTransport transport,
-                McpInitRequestHandler init,
-                DownstreamHandler handler,
-                SessionPrincipals principals) {
+                String id, McpServerTransport transport, McpInitRequestHandler init, DownstreamHandler handler) {
             super(
                     id,
                     CLIENT_REQUEST_TIMEOUT,
@@ -145,10 +141,7 @@ final class SessionFactories {
                     init,
                     handler.requestHandlers(),
                     unanswered(handler.notificationHandlers()),
-                    () -> Mono.fromRunnable(() -> {
-                        principals.forget(id);
-                        handler.sessionClosed(id);
-                    }));
+                    () -> Mono.fromRunnable(() -> handler.sessionClosed(id)));
         }
 
         @Override
