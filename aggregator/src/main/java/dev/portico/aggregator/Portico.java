@@ -143,7 +143,7 @@ public final class Portico implements AutoCloseable {
                 .port(config.server().port())
                 .servlet("/healthz", health)
                 .servlet("/readyz", health);
-        signIn.servlets().forEach(builder::servlet);
+        signIn.servlets(Optional.ofNullable(inbound).map(signIn::browserLogin)).forEach(builder::servlet);
         if (inbound != null) {
             builder.authenticator((request, response, endpoint) -> inbound.authenticator()
                     .authenticate(request, response, endpoint)

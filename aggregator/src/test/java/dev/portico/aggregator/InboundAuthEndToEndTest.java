@@ -12,6 +12,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portico.config.ConfigLoader;
+import dev.portico.config.PorticoConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -221,6 +225,18 @@ class InboundAuthEndToEndTest {
         Portico portico = startPortico("");
 
         assertThatThrownBy(() -> world.session(portico)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void whenServerAuthIsConfiguredWithStdioThenPorticoRefusesToStartAndSaysWhy() {
+        PorticoConfig config = new ConfigLoader(name -> null)
+                .parse("server:\n" + issuer.serverYaml("").indent(2), "stdio.yaml");
+
+        assertThatThrownBy(() -> Portico.startStdio(
+                        config, new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), url -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("server.auth does not apply with --stdio: a stdio client is the user who started Portico;"
+                        + " remove server.auth from stdio.yaml or serve over HTTP");
     }
 
     private void assertRefused(Portico portico, String token, String description) throws Exception {

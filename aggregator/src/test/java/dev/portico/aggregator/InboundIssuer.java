@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
 /**
  * The identity provider of Portico's own users in inbound-auth tests: mock-oauth2-server on loopback, issuing the
@@ -27,9 +28,17 @@ final class InboundIssuer implements AutoCloseable {
         return server.issuerUrl(ISSUER_ID).toString();
     }
 
+    /** The client Portico signs browsers in with; mock-oauth2-server accepts any. */
+    static final String LOGIN_CLIENT = "portico-login";
+
     /** The {@code server:} YAML that makes Portico require this issuer's tokens; {@code extra} goes under auth. */
     String serverYaml(String extra) {
-        return "auth:\n  issuer: " + issuer() + "\n" + extra.indent(2);
+        return "auth:\n  issuer: " + issuer() + "\n  clientId: " + LOGIN_CLIENT + "\n" + extra.indent(2);
+    }
+
+    /** The next browser that signs in to Portico here signs in as {@code subject}. */
+    void nextLoginAs(String subject) {
+        server.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject));
     }
 
     /** A valid access token of {@code subject} for {@code portico}'s {@code /mcp}. */

@@ -52,6 +52,7 @@ class InboundUserSignInsEndToEndTest {
     void whenAUserReconnectsThenTheNewSessionKeepsTheUpstreamSignIn() {
         SignInWorld.Session first = world.session(portico, users.tokenFor(portico, "alice"));
         await().atMost(SIGN_IN_SETTLES).until(() -> first.toolNames().contains("calendar__authenticate"));
+        users.nextLoginAs("alice");
         first.signedInTo("calendar");
         first.client().closeGracefully();
 
@@ -66,6 +67,7 @@ class InboundUserSignInsEndToEndTest {
     void whenOneUserSignedInThenAnotherUserStillNeedsToSignIn() {
         SignInWorld.Session alice = world.session(portico, users.tokenFor(portico, "alice"));
         await().atMost(SIGN_IN_SETTLES).until(() -> alice.toolNames().contains("calendar__authenticate"));
+        users.nextLoginAs("alice");
         alice.signedInTo("calendar");
 
         SignInWorld.Session bob = world.session(portico, users.tokenFor(portico, "bob"));
@@ -149,11 +151,70 @@ class InboundUserSignInsEndToEndTest {
         SignInWorld.Session bob = world.session(portico, users.tokenFor(portico, "bob"));
         await().atMost(SIGN_IN_SETTLES).until(() -> bob.toolNames().contains("calendar__authenticate"));
 
+        users.nextLoginAs("alice");
         Browser.Page page = SignInWorld.signIn(new Browser(), alice.call("calendar__whoami"));
 
         assertThat(page.status()).isEqualTo(200);
         await().atMost(SIGN_IN_SETTLES).until(() -> alice.toolNames().contains("calendar__whoami"));
         assertThat(bob.toolNames()).contains("calendar__authenticate").doesNotContain("calendar__whoami");
+    }
+
+    @Test
+    void whenTheStartLinkIsOpenedByABrowserSignedInAsAnotherUserThen403AndNoTokenIsStored() {
+        SignInWorld.Session alice = world.session(portico, users.tokenFor(portico, "alice"));
+        URI aliceLink = SignInWorld.authUrl(alice.call("calendar__whoami"));
+        Browser bobsBrowser = new Browser();
+
+        users.nextLoginAs("bob");
+        Browser.Page page = bobsBrowser.open(aliceLink);
+
+        assertThat(page.status()).isEqualTo(403);
+        assertThat(page.body()).contains("This sign-in link belongs to another user");
+        assertThat(page.visited()).anyMatch(url -> url.toString().startsWith(users.issuer()));
+        assertThat(page.visited())
+                .as("never sent on to the upstream's authorization server")
+                .noneMatch(url -> url.toString().startsWith(world.idp.issuer().toString()));
+        assertThat(alice.toolNames()).contains("calendar__authenticate").doesNotContain("calendar__whoami");
+        assertThat(bobsBrowser.open(aliceLink).status())
+                .as("the browser stays signed in as bob: no second trip to the identity provider")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void whenTheStartLinkIsOpenedByTheUsersOwnBrowserThenItSignsInToPorticoFirstAndProceeds() {
+        SignInWorld.Session alice = world.session(portico, users.tokenFor(portico, "alice"));
+        URI link = SignInWorld.authUrl(alice.call("calendar__whoami"));
+
+        users.nextLoginAs("alice");
+        Browser.Page page = new Browser().open(link);
+
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Signed in to calendar");
+        assertThat(page.visited().get(0)).isEqualTo(link);
+        assertThat(page.visited())
+                .as("Portico's identity provider, then the link again, then the upstream's")
+                .anyMatch(url -> url.toString().startsWith(users.issuer()))
+                .anyMatch(url -> url.toString().startsWith(world.idp.issuer().toString()));
+        await().atMost(SIGN_IN_SETTLES).until(() -> alice.toolNames().contains("calendar__whoami"));
+    }
+
+    @Test
+    void whenTheAnswerOfAnotherBrowsersLoginIsOpenedThen403AndTheBrowserIsNotSignedIn() {
+        SignInWorld.Session alice = world.session(portico, users.tokenFor(portico, "alice"));
+        URI link = SignInWorld.authUrl(alice.call("calendar__whoami"));
+        users.nextLoginAs("mallory");
+        Browser.Page stopped =
+                new Browser().openUntil(link, url -> url.getPath().equals("/oauth/callback"));
+        URI mallorysAnswer = stopped.stoppedAt();
+        Browser victim = new Browser();
+
+        Browser.Page page = victim.open(mallorysAnswer);
+
+        assertThat(page.status()).isEqualTo(403);
+        assertThat(page.body()).contains("started in another browser");
+        assertThat(victim.open(link).visited())
+                .as("the refused answer signed the victim's browser in as no one: it is sent to sign in")
+                .anyMatch(url -> url.toString().startsWith(users.issuer()));
     }
 
     /** Opens a streamable HTTP session as the holder of {@code token}; returns its id. */

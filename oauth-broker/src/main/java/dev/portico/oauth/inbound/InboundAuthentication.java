@@ -1,21 +1,29 @@
 package dev.portico.oauth.inbound;
 
+import dev.portico.config.ClientAuthMethod;
 import dev.portico.config.ServerAuthConfig;
+import dev.portico.config.UpstreamAuthConfig;
+import dev.portico.oauth.callback.SignInEndpoints;
+import dev.portico.oauth.client.ClientRegistry;
+import dev.portico.oauth.client.PorticoClient;
 import dev.portico.oauth.discovery.Discovery;
 import dev.portico.oauth.http.OutboundHttp;
 import dev.portico.oauth.http.OutboundHttpSettings;
+import dev.portico.oauth.token.TokenClient;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Everything {@code server.auth} switches on, built from the config: the bearer check for the MCP endpoints and the
- * protected-resource metadata that tells clients where to sign in.
+ * Everything {@code server.auth} switches on, built from the config: the bearer check for the MCP endpoints, the
+ * protected-resource metadata that tells clients where to sign in, and the start-link check ({@link BrowserLogin}).
  *
  * <p>Owns its outbound HTTP client (for the issuer's metadata and keys), started here and stopped by {@link
  * #close()}. Safe for concurrent use.
@@ -28,6 +36,8 @@ public final class InboundAuthentication implements AutoCloseable {
     private final ServerAuthConfig config;
     private final OutboundHttp http;
     private final PorticoResource resource;
+    private final Discovery discovery;
+    private final Clock clock;
     private final InboundTokenValidator validator;
     private final BearerAuthenticator authenticator;
 
@@ -40,12 +50,14 @@ public final class InboundAuthentication implements AutoCloseable {
         this.config = config;
         this.http = http;
         this.resource = new PorticoResource(publicBaseUrl, config.audience());
+        this.discovery = new Discovery(http, metadataCacheTtl, clock);
+        this.clock = clock;
         this.validator = new InboundTokenValidator(
                 config.issuer(),
                 resource::audiences,
                 config.requiredScopes(),
                 config.jwksCacheTtl(),
-                new Discovery(http, metadataCacheTtl, clock),
+                discovery,
                 http,
                 clock);
         this.authenticator = new BearerAuthenticator(validator, resource, config.requiredScopes());
@@ -82,6 +94,36 @@ public final class InboundAuthentication implements AutoCloseable {
 
     public PorticoResource resource() {
         return resource;
+    }
+
+    /**
+     * The start-link check: browsers sign in to Portico at the issuer with {@code server.auth.clientId}, or else with
+     * the identity Portico has at every authorization server ({@code portico}: its Client ID Metadata Document or a
+     * dynamic registration), and come back to the sign-in callback.
+     *
+     * @param endpoints the sign-in endpoints, whose callback is the login's redirect URI
+     * @param stateTtl how long a started login stays valid
+     */
+    public BrowserLogin browserLogin(PorticoClient portico, SignInEndpoints endpoints, Duration stateTtl) {
+        ClientAuthMethod method =
+                config.clientSecret().isPresent() ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
+        UpstreamAuthConfig client = new UpstreamAuthConfig(
+                List.of("openid"),
+                Optional.of(config.issuer()),
+                config.clientId(),
+                config.clientSecret(),
+                method,
+                false);
+        return new BrowserLogin(
+                config.issuer(),
+                client,
+                discovery,
+                new ClientRegistry(portico, http.nimbusSender()),
+                new TokenClient(http.nimbusSender(), clock),
+                validator,
+                endpoints,
+                stateTtl,
+                clock);
     }
 
     /** Path → servlet: the metadata of Portico as a whole and of each MCP endpoint (RFC 9728 §3.1). */

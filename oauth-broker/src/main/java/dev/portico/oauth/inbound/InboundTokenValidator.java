@@ -10,7 +10,6 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSAlgorithmFamilyJWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import dev.portico.oauth.discovery.Discovery;
@@ -98,6 +97,31 @@ public final class InboundTokenValidator {
      * @throws InboundTokenException saying why the token is refused, or that the issuer's keys cannot be had now
      */
     public InboundUser validate(String token) throws InboundTokenException {
+        JWTClaimsSet claims = verified(token, audiences.get());
+        Set<String> scopes = scopes(claims);
+        List<String> missing =
+                requiredScopes.stream().filter(s -> !scopes.contains(s)).toList();
+        if (!missing.isEmpty()) {
+            throw new InboundTokenException(
+                    InboundTokenException.Error.INSUFFICIENT_SCOPE,
+                    "the token lacks the scope(s) " + String.join(" ", missing));
+        }
+        return new InboundUser(claims.getIssuer(), claims.getSubject(), scopes);
+    }
+
+    /**
+     * The user an OpenID Connect ID token names (OpenID Connect Core §3.1.3.7): signed by the same issuer's keys, with
+     * that {@code iss}, {@code clientId} in {@code aud}, a {@code sub}, and within its lifetime. For the browser
+     * sign-in of the start-link check, whose ID token comes straight from the token endpoint.
+     *
+     * @throws InboundTokenException saying why the token is refused
+     */
+    public InboundUser validateIdToken(String idToken, String clientId) throws InboundTokenException {
+        JWTClaimsSet claims = verified(idToken, Set.of(clientId));
+        return new InboundUser(claims.getIssuer(), claims.getSubject(), Set.of());
+    }
+
+    private JWTClaimsSet verified(String token, Set<String> acceptedAudiences) throws InboundTokenException {
         JWTClaimsSet claims;
         try {
             claims = processor().process(token, null);
@@ -108,23 +132,13 @@ public final class InboundTokenValidator {
                     InboundTokenException.Error.TEMPORARILY_UNAVAILABLE,
                     "the identity provider's keys could not be fetched; try again later",
                     e);
-        } catch (BadJWTException e) {
-            // Our own claim checks: their messages name no claim value.
-            throw invalid(e.getMessage());
         } catch (BadJOSEException e) {
             throw invalid(signatureProblem(e));
         } catch (JOSEException e) {
             throw invalid("the token's signature could not be checked");
         }
-        Set<String> scopes = scopes(claims);
-        List<String> missing =
-                requiredScopes.stream().filter(s -> !scopes.contains(s)).toList();
-        if (!missing.isEmpty()) {
-            throw new InboundTokenException(
-                    InboundTokenException.Error.INSUFFICIENT_SCOPE,
-                    "the token lacks the scope(s) " + String.join(" ", missing));
-        }
-        return new InboundUser(claims.getIssuer(), claims.getSubject(), scopes);
+        checkClaims(claims, acceptedAudiences);
+        return claims;
     }
 
     /** The processor, built at the first token once the issuer's metadata could be read. */
@@ -175,32 +189,34 @@ public final class InboundTokenValidator {
         built.setJWSTypeVerifier(TYPES);
         // The algorithm families of the keys in the set: RSA or EC, so never HMAC and never none.
         built.setJWSKeySelector(JWSAlgorithmFamilyJWSKeySelector.fromJWKSource(keys));
-        built.setJWTClaimsSetVerifier((claims, context) -> checkClaims(claims));
+        // The claims are checked afterwards, against the audiences of the kind of token (see verified).
+        built.setJWTClaimsSetVerifier((claims, context) -> {});
         return built;
     }
 
-    private void checkClaims(JWTClaimsSet claims) throws BadJWTException {
+    /** The checks after the signature's; their messages name no claim value. */
+    private void checkClaims(JWTClaimsSet claims, Set<String> acceptedAudiences) throws InboundTokenException {
         if (!issuer.toString().equals(claims.getIssuer())) {
-            throw new BadJWTException("the token is from another issuer");
+            throw invalid("the token is from another issuer");
         }
         List<String> audience = claims.getAudience();
-        if (audience == null || audience.stream().noneMatch(this.audiences.get()::contains)) {
-            throw new BadJWTException("the token is for another audience");
+        if (audience == null || audience.stream().noneMatch(acceptedAudiences::contains)) {
+            throw invalid("the token is for another audience");
         }
         if (claims.getSubject() == null || claims.getSubject().isBlank()) {
-            throw new BadJWTException("the token has no sub");
+            throw invalid("the token has no sub");
         }
         Instant now = clock.instant();
         Date expires = claims.getExpirationTime();
         if (expires == null) {
-            throw new BadJWTException("the token has no exp");
+            throw invalid("the token has no exp");
         }
         if (!expires.toInstant().plus(CLOCK_SKEW).isAfter(now)) {
-            throw new BadJWTException("the token has expired");
+            throw invalid("the token has expired");
         }
         Date notBefore = claims.getNotBeforeTime();
         if (notBefore != null && notBefore.toInstant().minus(CLOCK_SKEW).isAfter(now)) {
-            throw new BadJWTException("the token is not valid yet");
+            throw invalid("the token is not valid yet");
         }
     }
 
