@@ -46,6 +46,11 @@ final class InboundIssuer implements AutoCloseable {
         return server.issueToken(ISSUER_ID, subject, mcpUrl(portico)).serialize();
     }
 
+    /** A valid access token of {@code subject} with {@code audience} in {@code aud}. */
+    String tokenFor(String subject, String audience) {
+        return server.issueToken(ISSUER_ID, subject, audience).serialize();
+    }
+
     /** A token with extra claims and a lifetime of {@code expirySeconds} (negative: expired). */
     String tokenFor(Portico portico, String subject, Map<String, Object> claims, long expirySeconds) {
         return server.issueToken(ISSUER_ID, subject, mcpUrl(portico), claims, expirySeconds)
