@@ -118,15 +118,21 @@ public final class Portico implements AutoCloseable {
             state.close();
             throw e;
         }
-        InboundAuthentication inbound = config.server()
-                .auth()
-                .map(auth -> InboundAuthentication.create(
-                        auth,
-                        publicBaseUrl,
-                        OutboundHttpSettings.from(config.security()),
-                        config.oauth().metadataCacheTtl(),
-                        clock))
-                .orElse(null);
+        InboundAuthentication inbound;
+        try {
+            inbound = config.server()
+                    .auth()
+                    .map(auth -> InboundAuthentication.create(
+                            auth,
+                            publicBaseUrl,
+                            OutboundHttpSettings.from(config.security()),
+                            config.oauth().metadataCacheTtl(),
+                            clock))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            signIn.close();
+            throw e;
+        }
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
