@@ -5,11 +5,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which principal each session belongs to, and which principal the request on this thread comes from.
+ * Which principal each session belongs to, by the id clients name it with, and which principal the request on this
+ * thread comes from.
  *
  * <p>The SDK's providers create sessions on the request thread (the {@code initialize} POST for streamable HTTP, the
  * {@code GET /sse} for the legacy transport) without handing the request to the session factory; the authentication
- * filter therefore leaves the principal in a thread-local for the factory to pick up. Safe for concurrent use.
+ * filter therefore leaves the principal in a thread-local for the factory to pick up. A streamable HTTP session is
+ * bound by the factory (its id is the {@code Mcp-Session-Id}); a legacy one by the filter, since clients name it by an
+ * id the SDK chooses (see {@link SseSessionIdCapture}). Safe for concurrent use.
  */
 final class SessionPrincipals {
 
