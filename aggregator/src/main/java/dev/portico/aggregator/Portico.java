@@ -12,6 +12,9 @@ import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.storage.BrokerStates;
 import dev.portico.config.ConfigChanges;
 import dev.portico.config.PorticoConfig;
+import dev.portico.oauth.http.OutboundHttpSettings;
+import dev.portico.oauth.inbound.InboundAuthentication;
+import dev.portico.oauth.inbound.InboundUser;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -44,6 +47,9 @@ public final class Portico implements AutoCloseable {
 
     private final Gateway gateway;
     private final SignInWiring signIn;
+    /** {@code server.auth}: the bearer check of the MCP endpoints; null without it. */
+    private final InboundAuthentication inbound;
+
     private final HttpMcpServer http;
     private final LoopbackSignInListener loopback;
     private final StdioMcpServer stdio;
@@ -68,6 +74,7 @@ public final class Portico implements AutoCloseable {
     private Portico(
             Gateway gateway,
             SignInWiring signIn,
+            InboundAuthentication inbound,
             HttpMcpServer http,
             LoopbackSignInListener loopback,
             StdioMcpServer stdio,
@@ -77,6 +84,7 @@ public final class Portico implements AutoCloseable {
             ConfigGeneration generation) {
         this.gateway = gateway;
         this.signIn = signIn;
+        this.inbound = inbound;
         this.http = http;
         this.loopback = loopback;
         this.stdio = stdio;
@@ -120,6 +128,21 @@ public final class Portico implements AutoCloseable {
             state.close();
             throw e;
         }
+        InboundAuthentication inbound;
+        try {
+            inbound = config.server()
+                    .auth()
+                    .map(auth -> InboundAuthentication.create(
+                            auth,
+                            publicBaseUrl,
+                            OutboundHttpSettings.from(config.security()),
+                            config.oauth().metadataCacheTtl(),
+                            clock))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            signIn.close();
+            throw e;
+        }
         Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -139,7 +162,13 @@ public final class Portico implements AutoCloseable {
                 .port(config.server().port())
                 .servlet("/healthz", health)
                 .servlet("/readyz", health);
-        signIn.servlets().forEach(builder::servlet);
+        signIn.servlets(Optional.ofNullable(inbound).map(signIn::browserLogin)).forEach(builder::servlet);
+        if (inbound != null) {
+            builder.authenticator((request, response, endpoint) -> inbound.authenticator()
+                    .authenticate(request, response, endpoint)
+                    .map(InboundUser::ownerKey));
+            inbound.servlets().forEach(builder::servlet);
+        }
         HttpMcpServer http = builder.build();
         try {
             http.start();
@@ -149,6 +178,9 @@ public final class Portico implements AutoCloseable {
             gateway.close();
             signIn.close();
             http.close();
+            if (inbound != null) {
+                inbound.close();
+            }
             throw e;
         }
         ready.set(true);
@@ -158,7 +190,7 @@ public final class Portico implements AutoCloseable {
                 config.source(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        Portico portico = new Portico(gateway, signIn, http, null, null, ready, stopping, config, generation);
+        Portico portico = new Portico(gateway, signIn, inbound, http, null, null, ready, stopping, config, generation);
         if (state.shared()) {
             portico.background = Flux.interval(SIGN_INS_ELSEWHERE)
                     .subscribe(tick -> gateway.sessions().forEach(GatewaySession::noticeSignInsElsewhere));
@@ -174,6 +206,11 @@ public final class Portico implements AutoCloseable {
      */
     public static Portico startStdio(PorticoConfig config, InputStream in, OutputStream out, Consumer<URI> browser)
             throws Exception {
+        if (config.server().auth().isPresent()) {
+            // One local client, whose user started Portico: there is no one to authenticate, and no /mcp to guard.
+            throw new IllegalArgumentException("server.auth does not apply with --stdio: a stdio client is the user"
+                    + " who started Portico; remove server.auth from " + config.source() + " or serve over HTTP");
+        }
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
         SignInWiring signIn =
@@ -204,6 +241,7 @@ public final class Portico implements AutoCloseable {
         return new Portico(
                 gateway,
                 signIn,
+                null,
                 null,
                 loopback,
                 stdio,
@@ -347,6 +385,9 @@ public final class Portico implements AutoCloseable {
         gateway.close();
         if (signIn != null) {
             signIn.close();
+        }
+        if (inbound != null) {
+            inbound.close();
         }
         try {
             if (http != null) {

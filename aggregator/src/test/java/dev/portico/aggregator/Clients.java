@@ -21,6 +21,15 @@ final class Clients {
                 .build();
     }
 
+    /** Streamable HTTP that sends {@code Authorization: Bearer <token>} with every request. */
+    static McpClientTransport streamable(URI base, String bearerToken) {
+        return HttpClientStreamableHttpTransport.builder(base.toString())
+                .endpoint("/mcp")
+                .httpRequestCustomizer((request, method, uri, body, context) ->
+                        request.header("Authorization", "Bearer " + bearerToken))
+                .build();
+    }
+
     static McpClientTransport sse(URI base) {
         return HttpClientSseClientTransport.builder(base.toString())
                 .sseEndpoint("/sse")

@@ -77,6 +77,32 @@ class PostgresStorageEndToEndTest {
                 .startsWith(portico.baseUri() + "/oauth/start/");
     }
 
+    @Test
+    void withInboundAuthAUsersSignInOnOneReplicaServesTheUsersSessionOnTheOtherAndNoOtherUser() throws Exception {
+        try (InboundIssuer users = new InboundIssuer()) {
+            world = new SignInWorld(idp -> {});
+            world.upstream("calendar", u -> {});
+            world.porticoYaml(storageYaml());
+            // One audience for both replicas, as behind one public URL.
+            world.serverYaml(users.serverYaml("audience: portico"));
+            Portico first = world.startPortico();
+            Portico second = world.startReplica();
+            String alice = users.tokenFor("alice", "portico");
+            SignInWorld.Session onFirst = world.session(first, alice);
+            await().atMost(SETTLES).until(() -> onFirst.toolNames().contains("calendar__authenticate"));
+            users.nextLoginAs("alice");
+            onFirst.signedInTo("calendar");
+
+            SignInWorld.Session onSecond = world.session(second, alice);
+            SignInWorld.Session bob = world.session(second, users.tokenFor("bob", "portico"));
+
+            await().atMost(SETTLES).until(() -> onSecond.toolNames().contains("calendar__whoami"));
+            assertThat(Clients.text(onSecond.call("calendar__whoami"))).contains("hello demo-user");
+            await().atMost(SETTLES).until(() -> bob.toolNames().contains("calendar__authenticate"));
+            assertThat(bob.toolNames()).doesNotContain("calendar__whoami");
+        }
+    }
+
     private String storageYaml() {
         return """
                 storage:

@@ -11,6 +11,7 @@ import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Clock;
@@ -37,6 +38,7 @@ final class SignInWorld implements AutoCloseable {
     private PorticoConfig lastConfig;
     private Supplier<BrokerState> sharedState;
     private String topLevelYaml = "";
+    private String serverYaml = "";
     private Clock porticoClock = Clock.systemUTC();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -64,10 +66,14 @@ final class SignInWorld implements AutoCloseable {
      * @param oauthSection extra YAML under {@code oauth:}
      */
     Portico startPortico(Map<String, String> authSection, String oauthSection) throws Exception {
-        StringBuilder yaml = new StringBuilder(
-                """
+        StringBuilder yaml =
+                new StringBuilder("""
                 server:
                   port: 0
+                """);
+        yaml.append(serverYaml.indent(2));
+        yaml.append(
+                """
                 security:
                   allowedPrivateNetworks: [127.0.0.0/8]
                 """);
@@ -120,6 +126,12 @@ final class SignInWorld implements AutoCloseable {
         return this;
     }
 
+    /** YAML added under {@code server:} of Porticos started from now on, e.g. an {@code auth:} section. */
+    SignInWorld serverYaml(String yaml) {
+        this.serverYaml = yaml;
+        return this;
+    }
+
     Portico startPortico() throws Exception {
         return startPortico(Map.of(), "");
     }
@@ -131,9 +143,17 @@ final class SignInWorld implements AutoCloseable {
 
     /** A client session with {@code target}, for worlds with several Porticos. */
     Session session(Portico target) {
+        return connect(Clients.streamable(target.baseUri()));
+    }
+
+    /** A client session that presents {@code bearerToken} to Portico with every request. */
+    Session session(Portico target, String bearerToken) {
+        return connect(Clients.streamable(target.baseUri(), bearerToken));
+    }
+
+    private Session connect(McpClientTransport transport) {
         List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
-        McpSyncClient client =
-                Clients.connect(Clients.streamable(target.baseUri()), spec -> spec.toolsChangeConsumer(changes::add));
+        McpSyncClient client = Clients.connect(transport, spec -> spec.toolsChangeConsumer(changes::add));
         Session session = new Session(client, changes);
         closeables.add(client::closeGracefully);
         return session;

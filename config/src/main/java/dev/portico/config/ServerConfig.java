@@ -14,8 +14,10 @@ import java.util.Optional;
  *     from the bound address", which is only right when clients reach Portico directly
  * @param shutdownGracePeriod how long a stopping Portico lets requests in flight finish before it cancels them;
  *     {@link Duration#ZERO} cancels them at once
+ * @param auth inbound authentication of MCP clients; empty = none, and sign-ins belong to each session
  */
-public record ServerConfig(String host, int port, Optional<URI> publicUrl, Duration shutdownGracePeriod) {
+public record ServerConfig(
+        String host, int port, Optional<URI> publicUrl, Duration shutdownGracePeriod, Optional<ServerAuthConfig> auth) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -30,12 +32,18 @@ public record ServerConfig(String host, int port, Optional<URI> publicUrl, Durat
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+        Objects.requireNonNull(auth, "auth");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         if (shutdownGracePeriod.isNegative() || shutdownGracePeriod.compareTo(MAX_SHUTDOWN_GRACE_PERIOD) > 0) {
             throw new IllegalArgumentException("shutdownGracePeriod out of range: " + shutdownGracePeriod);
         }
+    }
+
+    /** The listener without inbound authentication. */
+    public ServerConfig(String host, int port, Optional<URI> publicUrl, Duration shutdownGracePeriod) {
+        this(host, port, publicUrl, shutdownGracePeriod, Optional.empty());
     }
 
     /** The listener with the default shutdown grace period. */

@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Reads {@code server}: the downstream listener. */
 final class ServerConfigReader {
 
-    static final List<String> KEYS = List.of("host", "port", "publicUrl", "shutdownGracePeriod");
+    static final List<String> KEYS = List.of("host", "port", "publicUrl", "shutdownGracePeriod", "auth");
 
     private ServerConfigReader() {}
 
@@ -31,7 +31,8 @@ final class ServerConfigReader {
         int port = port(server);
         Optional<URI> publicUrl = publicUrl(server);
         Duration gracePeriod = shutdownGracePeriod(server);
-        return problems.count() == before ? new ServerConfig(host, port, publicUrl, gracePeriod) : null;
+        Optional<ServerAuthConfig> auth = ServerAuthReader.read(server, problems);
+        return problems.count() == before ? new ServerConfig(host, port, publicUrl, gracePeriod, auth) : null;
     }
 
     private static int port(MappingReader server) {

@@ -52,10 +52,10 @@ final class UpstreamAuthReader {
     private Optional<UpstreamAuthConfig> read() {
         int before = problems.count();
         auth.allowOnly(KEYS);
-        List<String> scopes = scopes(auth);
-        Optional<URI> authorizationServer = authorizationServer();
-        Optional<String> clientId = clientId();
-        Optional<Secret> clientSecret = clientSecret();
+        List<String> scopes = scopes(auth, problems);
+        Optional<URI> authorizationServer = issuer(auth, "authorizationServer");
+        Optional<String> clientId = clientId(auth);
+        Optional<Secret> clientSecret = clientSecret(auth);
         Optional<ClientAuthMethod> method = method();
         boolean sendResource = auth.bool("sendResource").orElse(true);
         checkClientCombination(method);
@@ -117,7 +117,7 @@ final class UpstreamAuthReader {
                     "name the upstream whose sign-in provides the token to exchange, e.g. subjectUpstream: calendar");
         }
         Optional<String> audience = mapping.string("audience", "audience: https://reports.example.com");
-        List<String> scopes = scopes(mapping);
+        List<String> scopes = scopes(mapping, problems);
         if (problems.count() != before) {
             return Optional.empty();
         }
@@ -155,8 +155,13 @@ final class UpstreamAuthReader {
         }
     }
 
-    private List<String> scopes(MappingReader auth) {
-        Optional<List<MappingReader.Item>> items = auth.stringItems("scopes", "scopes: [repo, \"read:org\"]");
+    /** The list of scopes under {@code scopes}, each checked against RFC 6749 §3.3; also read for {@code server.auth}. */
+    static List<String> scopes(MappingReader auth, Problems problems) {
+        return scopes(auth, "scopes", problems);
+    }
+
+    static List<String> scopes(MappingReader auth, String key, Problems problems) {
+        Optional<List<MappingReader.Item>> items = auth.stringItems(key, key + ": [repo, \"read:org\"]");
         if (items.isEmpty()) {
             return List.of();
         }
@@ -167,7 +172,7 @@ final class UpstreamAuthReader {
                         item.position(),
                         item.path(),
                         "scope \"" + item.text() + "\" " + problem,
-                        "write each scope as its own list item, e.g. scopes: [repo, \"read:org\"]");
+                        "write each scope as its own list item, e.g. " + key + ": [repo, \"read:org\"]");
             }
         }
         return items.get().stream().map(MappingReader.Item::text).toList();
@@ -190,16 +195,20 @@ final class UpstreamAuthReader {
         return "";
     }
 
-    private Optional<URI> authorizationServer() {
-        Optional<String> text = auth.string("authorizationServer", "authorizationServer: https://idp.example.com");
+    /**
+     * An authorization server's issuer under {@code key}: an absolute https URL without query or fragment (http only
+     * for loopback hosts, for development). Also read for {@code server.auth.issuer}.
+     */
+    static Optional<URI> issuer(MappingReader auth, String key) {
+        Optional<String> text = auth.string(key, key + ": https://idp.example.com");
         if (text.isEmpty()) {
             return Optional.empty();
         }
         Urls.Result url = Urls.parseHttp(text.get(), false);
         if (url.uri().isEmpty()) {
             auth.problem(
-                    "authorizationServer",
-                    "authorizationServer \"" + text.get() + "\" " + url.problem(),
+                    key,
+                    key + " \"" + text.get() + "\" " + url.problem(),
                     "use the authorization server's issuer: an absolute http(s) URL without query or fragment, e.g."
                             + " https://idp.example.com");
             return Optional.empty();
@@ -208,16 +217,16 @@ final class UpstreamAuthReader {
         if (!Urls.isHttps(issuer) && !Urls.isLoopback(issuer)) {
             // Portico fetches metadata and tokens over https only; plain http would fail at the first sign-in.
             auth.problem(
-                    "authorizationServer",
-                    "authorizationServer \"" + text.get() + "\" uses http, which Portico accepts only for the"
-                            + " loopback hosts " + Urls.LOOPBACK_HOSTS,
+                    key,
+                    key + " \"" + text.get() + "\" uses http, which Portico accepts only for the" + " loopback hosts "
+                            + Urls.LOOPBACK_HOSTS,
                     "use the authorization server's https issuer URL, e.g. https://idp.example.com");
             return Optional.empty();
         }
         return url.uri();
     }
 
-    private Optional<String> clientId() {
+    static Optional<String> clientId(MappingReader auth) {
         Optional<String> clientId = auth.string("clientId", "clientId: portico");
         if (clientId.isPresent() && clientId.get().isBlank()) {
             auth.problem(
@@ -229,7 +238,7 @@ final class UpstreamAuthReader {
         return clientId;
     }
 
-    private Optional<Secret> clientSecret() {
+    static Optional<Secret> clientSecret(MappingReader auth) {
         Optional<String> secret = auth.string("clientSecret", "clientSecret: \"${CLIENT_SECRET}\"");
         if (secret.isEmpty()) {
             return Optional.empty();

@@ -84,7 +84,7 @@ class YamlStructureErrorsTest {
                         3,
                         "server.colour",
                         "unknown key `colour`",
-                        "accepted keys here: host, port, publicUrl, shutdownGracePeriod"));
+                        "accepted keys here: host, port, publicUrl, shutdownGracePeriod, auth"));
     }
 
     @Test

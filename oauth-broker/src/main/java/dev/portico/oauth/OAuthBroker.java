@@ -8,6 +8,7 @@ import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.callback.CallbackServlet;
 import dev.portico.oauth.callback.SignInCompletion;
 import dev.portico.oauth.callback.SignInEndpoints;
+import dev.portico.oauth.callback.StartLinkCheck;
 import dev.portico.oauth.callback.StartServlet;
 import dev.portico.oauth.challenge.BearerChallenge;
 import dev.portico.oauth.challenge.WwwAuthenticate;
@@ -89,6 +90,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final StartServlet startServlet;
     private final CallbackServlet callbackServlet;
     private final Supplier<URI> publicBaseUrl;
+    private final PorticoClient portico;
 
     private OAuthBroker(BrokerSettings settings, OutboundHttp http) {
         this.oauth = settings.oauth();
@@ -96,7 +98,7 @@ public final class OAuthBroker implements AutoCloseable {
         this.http = http;
         this.publicBaseUrl = settings.publicBaseUrl();
         this.endpoints = new SignInEndpoints(settings.publicBaseUrl(), oauth.callbackPath());
-        PorticoClient portico = new PorticoClient(
+        this.portico = new PorticoClient(
                 this::clientMetadataDocumentUrl, endpoints::redirectUri, oauth.clientName(), oauth.clientUri());
         this.resolver = new SignInTargets(
                 new Discovery(
@@ -412,6 +414,21 @@ public final class OAuthBroker implements AutoCloseable {
     /** The servlet for {@code GET /oauth/start/*}; mount it at that path. */
     public HttpServlet startServlet() {
         return startServlet;
+    }
+
+    /** The start servlet with {@code check} before the browser binding, for inbound authentication's user check. */
+    public HttpServlet startServlet(StartLinkCheck check) {
+        return new StartServlet(signIns, endpoints, clock, check);
+    }
+
+    /** Portico as an OAuth client: the identity it announces through CIMD and dynamic registration. */
+    public PorticoClient client() {
+        return portico;
+    }
+
+    /** Where the sign-in endpoints live under the public URL, and their browser cookie's scope. */
+    public SignInEndpoints endpoints() {
+        return endpoints;
     }
 
     /** The servlet for {@code GET <oauth.callbackPath>}; mount it at that path. */

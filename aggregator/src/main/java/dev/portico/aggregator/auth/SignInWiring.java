@@ -7,6 +7,8 @@ import dev.portico.config.PorticoConfig;
 import dev.portico.oauth.BrokerSettings;
 import dev.portico.oauth.OAuthBroker;
 import dev.portico.oauth.http.OutboundHttpSettings;
+import dev.portico.oauth.inbound.BrowserLogin;
+import dev.portico.oauth.inbound.InboundAuthentication;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -60,13 +63,30 @@ public final class SignInWiring implements AutoCloseable {
 
     /** Path spec → servlet, to mount on the HTTP listener. */
     public Map<String, HttpServlet> servlets() {
+        return servlets(Optional.empty());
+    }
+
+    /**
+     * The servlets with inbound authentication's start-link check: the start link first makes sure the browser is
+     * signed in to Portico as the user the sign-in is for, and the callback also finishes those browser sign-ins.
+     */
+    public Map<String, HttpServlet> servlets(Optional<BrowserLogin> login) {
         Map<String, HttpServlet> servlets = new LinkedHashMap<>();
-        servlets.put(START_PATH + "*", broker.startServlet());
-        servlets.put(config.oauth().callbackPath(), broker.callbackServlet());
+        servlets.put(
+                START_PATH + "*", login.<HttpServlet>map(broker::startServlet).orElseGet(broker::startServlet));
+        servlets.put(
+                config.oauth().callbackPath(),
+                login.map(l -> l.callbackServlet(broker.callbackServlet())).orElseGet(broker::callbackServlet));
         if (config.oauth().clientMetadataUrl().isEmpty()) {
             servlets.put(config.oauth().cimdPath(), new DeferredDocumentServlet());
         }
         return servlets;
+    }
+
+    /** The start-link check of {@code inbound}, with this broker's client identity and endpoints. */
+    public BrowserLogin browserLogin(InboundAuthentication inbound) {
+        return inbound.browserLogin(
+                broker.client(), broker.endpoints(), config.oauth().stateTtl());
     }
 
     /**

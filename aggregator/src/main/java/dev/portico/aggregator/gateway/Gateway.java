@@ -101,18 +101,9 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
         this.upstreams = config.upstreams();
         this.signIn = signIn;
         this.challengeShown = challengeShown;
-        signIn.onSignedIn((owner, upstream) -> {
-            GatewaySession session = sessions.get(owner);
-            if (session != null) {
-                session.signedIn(upstream);
-            }
-        });
-        signIn.onSignInFailed((owner, upstream) -> {
-            GatewaySession session = sessions.get(owner);
-            if (session != null) {
-                session.signInFailed(upstream);
-            }
-        });
+        signIn.onSignedIn((owner, upstream) -> sessionsOf(owner).forEach(session -> session.signedIn(upstream)));
+        signIn.onSignInFailed(
+                (owner, upstream) -> sessionsOf(owner).forEach(session -> session.signInFailed(upstream)));
         this.serverInfo = serverInfo;
         this.connector = new UpstreamConnector(serverInfo);
         this.requestHandlers = Map.copyOf(buildRequestHandlers());
@@ -126,6 +117,17 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     public Optional<GatewaySession> session(String id) {
         return Optional.ofNullable(sessions.get(id));
+    }
+
+    /** The sessions whose tokens belong to {@code owner}: the one session, or every session of a signed-in user. */
+    private List<GatewaySession> sessionsOf(String owner) {
+        GatewaySession own = sessions.get(owner);
+        if (own != null) {
+            return List.of(own);
+        }
+        return sessions.values().stream()
+                .filter(session -> session.owner().equals(owner))
+                .toList();
     }
 
     @Override

@@ -89,7 +89,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         this.connector = connector;
         this.clientInfo = clientInfo;
         this.signIn = signIn;
-        this.signIns = new SessionSignIns(downstream.id(), downstream.logId(), signIn, Clock.systemUTC());
+        this.signIns = new SessionSignIns(owner(), downstream.logId(), signIn, Clock.systemUTC());
         this.ownTools = ownTools;
         this.ownResources = List.copyOf(ownResources);
         Map<String, SessionUpstream> ups = new LinkedHashMap<>();
@@ -117,6 +117,14 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
 
     public DownstreamSession downstream() {
         return downstream;
+    }
+
+    /**
+     * Whose upstream tokens this session uses: the signed-in user when Portico authenticates its clients
+     * ({@code server.auth}), shared by all of the user's sessions; else the session itself.
+     */
+    public String owner() {
+        return downstream.principal().orElse(downstream.id());
     }
 
     public Optional<SessionUpstream> upstream(String name) {
@@ -301,7 +309,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         McpSchema.ClientCapabilities caps = downstream.capabilities();
         UpstreamClientSpec.Builder spec = UpstreamClientSpec.builder()
                 .clientInfo(clientInfo)
-                .authorization(() -> signIn.authorization(downstream.id(), config))
+                .authorization(() -> signIn.authorization(owner(), config))
                 .onLogging(notification -> forwardLog(config, notification))
                 .onProgress(this::forwardProgress)
                 .onResourceUpdated(uri -> downstream
@@ -419,7 +427,10 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         }
         active.forEach(call -> call.cancel("session closed"));
         upstreams.values().forEach(SessionUpstream::close);
-        signIn.forget(downstream.id());
+        if (downstream.principal().isEmpty()) {
+            // A user's sign-ins outlive the session: the user's next session (a reconnect) keeps them.
+            signIn.forget(owner());
+        }
     }
 
     /** What follows for an upstream that refused this session: a retry, a sign-in link, or a reason. */
@@ -434,7 +445,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
 
     /** The upstream took a call of this session: the broker may end a step-up it was counting. */
     public void callAccepted(SessionUpstream upstream) {
-        signIn.callAccepted(downstream.id(), upstream.config());
+        signIn.callAccepted(owner(), upstream.config());
     }
 
     /**
@@ -449,7 +460,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
                 .ifPresent(u -> completeElicitation(u.name()));
         upstreams.values().stream()
                 .filter(u -> u.state() == SessionUpstream.State.AUTH_REQUIRED)
-                .filter(u -> signIn.authorization(downstream.id(), u.config()).isPresent())
+                .filter(u -> signIn.authorization(owner(), u.config()).isPresent())
                 .forEach(this::reconnectAndTell);
     }
 
@@ -487,7 +498,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             return Mono.error(new IllegalArgumentException("there is no server named '" + upstream.get()
                     + "'; use one of " + String.join(", ", upstreams.keySet()) + ", or all"));
         }
-        return signIn.signOut(downstream.id(), upstream).flatMap(result -> {
+        return signIn.signOut(owner(), upstream).flatMap(result -> {
             Set<String> affected = new LinkedHashSet<>(result.upstreams());
             if (!result.issuers().isEmpty()) {
                 upstream.ifPresent(affected::add);

@@ -19,7 +19,13 @@ public enum AuditEvent {
     /** A token was obtained without a user, with the client's own credentials (RFC 6749 §4.4). */
     CLIENT_CREDENTIALS,
     /** A session's token of one issuer was exchanged for a token of another (RFC 8693). */
-    TOKEN_EXCHANGE;
+    TOKEN_EXCHANGE,
+    /**
+     * With inbound authentication, a browser opened a start link: it is signed in to Portico as the user the sign-in
+     * is for ({@code ok}), or as another user ({@code failed}, error {@code user_mismatch}), or its own sign-in to
+     * Portico failed.
+     */
+    BROWSER_CHECK;
 
     /** The value of the {@code event} field: the constant's name in lower case. */
     public String fieldValue() {

@@ -75,7 +75,12 @@ public final class SignInEndpoints {
      * https.
      */
     public String setCookieHeader(String value, Duration maxAge) {
-        StringBuilder header = new StringBuilder(COOKIE_NAME)
+        return setCookieHeader(COOKIE_NAME, value, maxAge);
+    }
+
+    /** A {@code Set-Cookie} value like {@link #setCookieHeader(String, Duration)}'s for another cookie of Portico's. */
+    public String setCookieHeader(String name, String value, Duration maxAge) {
+        StringBuilder header = new StringBuilder(name)
                 .append('=')
                 .append(value)
                 .append("; Path=")
@@ -91,11 +96,16 @@ public final class SignInEndpoints {
 
     /** The values of the binding cookies the browser sent; several when cookies of several paths apply. */
     public static List<String> cookieValues(HttpServletRequest request) {
+        return cookieValues(request, COOKIE_NAME);
+    }
+
+    /** The non-empty values of the cookies named {@code name} the browser sent. */
+    public static List<String> cookieValues(HttpServletRequest request, String name) {
         List<String> values = new ArrayList<>();
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {
-                if (COOKIE_NAME.equals(cookie.getName())
+                if (name.equals(cookie.getName())
                         && cookie.getValue() != null
                         && !cookie.getValue().isEmpty()) {
                     values.add(cookie.getValue());

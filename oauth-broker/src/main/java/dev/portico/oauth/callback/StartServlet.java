@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>404 for an unknown link, 410 for an expired one.
  * </ul>
  *
+ * <p>A {@link StartLinkCheck} may stand before the binding: with inbound authentication, the browser must first be
+ * signed in to Portico as the user the sign-in is for.
+ *
  * <p>{@code HEAD} is refused, so a link preview that only probes does not bind the sign-in.
  */
 public final class StartServlet extends HttpServlet {
@@ -45,11 +48,18 @@ public final class StartServlet extends HttpServlet {
     private final transient SignInStore store;
     private final transient SignInEndpoints endpoints;
     private final transient Clock clock;
+    private final transient StartLinkCheck check;
 
     public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock) {
+        this(store, endpoints, clock, StartLinkCheck.NONE);
+    }
+
+    /** @param check what a browser must pass before the link binds the sign-in to it */
+    public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock, StartLinkCheck check) {
         this.store = Objects.requireNonNull(store, "store");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.check = Objects.requireNonNull(check, "check");
     }
 
     @Override
@@ -78,6 +88,9 @@ public final class StartServlet extends HttpServlet {
             return;
         }
         PendingSignIn signIn = ((SignInLookup.Found) lookup).signIn();
+        if (!check.admit(signIn, request, response)) {
+            return;
+        }
         String cookie = cookieFor(signIn, SignInEndpoints.cookieValues(request));
         BindOutcome outcome = store.bindBrowser(signIn.startId(), OpaqueValues.sha256(cookie));
         switch (outcome) {

@@ -212,7 +212,13 @@ public final class Discovery {
         }
     }
 
-    private AuthorizationServerMetadata authorizationServer(URI issuer) throws DiscoveryException {
+    /**
+     * The checked metadata of the authorization server {@code issuer} (RFC 8414, else OpenID Connect Discovery),
+     * cached like every look-up; for Portico's own identity provider, whose {@code jwks_uri} signs inbound tokens.
+     *
+     * @throws DiscoveryException naming the URL and rule that failed
+     */
+    public AuthorizationServerMetadata authorizationServer(URI issuer) throws DiscoveryException {
         FetchedDocument cached = authorizationServers.getIfPresent(issuer);
         if (cached != null) {
             return checkedMetadata(issuer, cached.url(), cached.json());

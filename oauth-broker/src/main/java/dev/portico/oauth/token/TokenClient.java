@@ -87,6 +87,30 @@ public final class TokenClient {
     }
 
     /**
+     * Exchanges an authorization code of an OpenID Connect sign-in (scope {@code openid}) for its ID token (OpenID
+     * Connect Core §3.1.3.3), which names the user; the access token is not kept. The caller validates the ID token.
+     *
+     * @throws TokenRequestException also when the answer holds no ID token
+     */
+    public Secret exchangeCodeForIdToken(TokenEndpoint endpoint, Secret code, URI redirectUri, Secret verifier)
+            throws TokenRequestException {
+        AuthorizationGrant grant = new AuthorizationCodeGrant(
+                new AuthorizationCode(code.reveal()), redirectUri, new CodeVerifier(verifier.reveal()));
+        HTTPResponse response = send(endpoint, grant, Optional.empty());
+        accessTokenResponse(endpoint, response);
+        Object idToken;
+        try {
+            idToken = response.getContentAsJSONObject().get("id_token");
+        } catch (ParseException e) {
+            throw TokenRequestException.malformed(endpoint.issuer(), "the token response is not a JSON object");
+        }
+        if (!(idToken instanceof String text) || text.isEmpty()) {
+            throw TokenRequestException.malformed(endpoint.issuer(), "the token response has no id_token");
+        }
+        return Secret.of(text);
+    }
+
+    /**
      * Renews {@code current} with its refresh token, for {@code resource}: the same resource to renew an expired
      * token, another one of the same server to get a token for a second upstream without a new sign-in (RFC 8707
      * §2.2). The refresh token is kept when the server does not issue a new one.

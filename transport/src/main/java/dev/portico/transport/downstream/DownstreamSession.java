@@ -3,6 +3,7 @@ package dev.portico.transport.downstream;
 import io.modelcontextprotocol.spec.McpLoggableSession;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,6 +20,7 @@ public final class DownstreamSession {
     private final McpSchema.ClientCapabilities capabilities;
     private final McpSchema.Implementation clientInfo;
     private final McpLoggableSession sdkSession;
+    private final Optional<String> principal;
 
     DownstreamSession(
             String id,
@@ -26,8 +28,10 @@ public final class DownstreamSession {
             String protocolVersion,
             McpSchema.ClientCapabilities capabilities,
             McpSchema.Implementation clientInfo,
-            McpLoggableSession sdkSession) {
+            McpLoggableSession sdkSession,
+            Optional<String> principal) {
         this.id = Objects.requireNonNull(id, "id");
+        this.principal = Objects.requireNonNull(principal, "principal");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.protocolVersion = Objects.requireNonNull(protocolVersion, "protocolVersion");
         this.capabilities = capabilities != null
@@ -40,6 +44,14 @@ public final class DownstreamSession {
     /** The session id; secret for streamable HTTP, so log only {@link #logId()}. */
     public String id() {
         return id;
+    }
+
+    /**
+     * The principal that opened the session, as the {@link RequestAuthenticator} named it; empty when requests are
+     * not authenticated. Every later request of the session comes from the same principal.
+     */
+    public Optional<String> principal() {
+        return principal;
     }
 
     /** The first eight characters of the id: enough to correlate log lines, too little to hijack the session. */

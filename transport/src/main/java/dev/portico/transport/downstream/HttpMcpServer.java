@@ -53,13 +53,15 @@ public final class HttpMcpServer implements AutoCloseable {
 
     private HttpMcpServer(Builder builder) {
         McpJsonMapper json = McpJsonDefaults.getMapper();
+        SessionPrincipals principals = new SessionPrincipals();
         this.streamable = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(json)
                 .mcpEndpoint(MCP_PATH)
                 .contextExtractor(DownstreamTransportContext::extract)
                 .keepAliveInterval(KEEP_ALIVE)
                 .build();
-        streamable.setSessionFactory(SessionFactories.streamable(builder.handler, streamable.protocolVersions()));
+        streamable.setSessionFactory(
+                SessionFactories.streamable(builder.handler, streamable.protocolVersions(), principals));
 
         this.sse = HttpServletSseServerTransportProvider.builder()
                 .jsonMapper(json)
@@ -70,7 +72,11 @@ public final class HttpMcpServer implements AutoCloseable {
                 .build();
         SseDisconnects disconnects = new SseDisconnects();
         sse.setSessionFactory(SessionFactories.perConnection(
-                DownstreamTransportKind.SSE, builder.handler, sse.protocolVersions(), disconnects::created));
+                DownstreamTransportKind.SSE,
+                builder.handler,
+                sse.protocolVersions(),
+                principals,
+                disconnects::created));
 
         QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads);
         threads.setName("portico-http");
@@ -88,6 +94,14 @@ public final class HttpMcpServer implements AutoCloseable {
         sseHolder.setAsyncSupported(true);
         context.addServlet(sseHolder, SSE_PATH);
         context.addServlet(sseHolder, MESSAGE_PATH);
+        if (builder.authenticator != null) {
+            // First, so that nothing of an unauthenticated request is parsed.
+            FilterHolder authentication = new FilterHolder(new AuthenticationFilter(builder.authenticator, principals));
+            authentication.setAsyncSupported(true);
+            for (String path : List.of(MCP_PATH, SSE_PATH, MESSAGE_PATH)) {
+                context.addFilter(authentication, path, EnumSet.of(DispatcherType.REQUEST));
+            }
+        }
         FilterHolder requestIds = new FilterHolder(new RequestIdFilter(builder.maxRequestBytes));
         requestIds.setAsyncSupported(true);
         context.addFilter(requestIds, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
@@ -155,6 +169,7 @@ public final class HttpMcpServer implements AutoCloseable {
         private int maxRequestBytes = 4 * 1024 * 1024;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        private RequestAuthenticator authenticator;
 
         private Builder(DownstreamHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -183,6 +198,15 @@ public final class HttpMcpServer implements AutoCloseable {
 
         public Builder stopTimeout(Duration stopTimeout) {
             this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout");
+            return this;
+        }
+
+        /**
+         * Authenticates every request to {@code /mcp}, {@code /sse} and {@code /message} first, and binds each session
+         * to the principal that opened it; without one, requests are anonymous and sessions unbound.
+         */
+        public Builder authenticator(RequestAuthenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
             return this;
         }
 

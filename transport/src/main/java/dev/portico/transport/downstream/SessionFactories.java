@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -67,15 +68,25 @@ final class SessionFactories {
         return HexFormat.of().formatHex(bytes);
     }
 
-    static McpStreamableServerSession.Factory streamable(DownstreamHandler handler, List<String> protocolVersions) {
+    /**
+     * A factory for streamable HTTP sessions. The SDK calls it on the thread of the {@code initialize} request, so
+     * {@code principals} knows who the session is for.
+     */
+    static McpStreamableServerSession.Factory streamable(
+            DownstreamHandler handler, List<String> protocolVersions, SessionPrincipals principals) {
         return initializeRequest -> {
             String id = newSessionId();
+            Optional<String> principal = principals.current();
+            principals.bind(id, principal);
             McpStreamableServerSession session = new RequestIdStreamableSession(
                     id,
                     initializeRequest.capabilities(),
                     initializeRequest.clientInfo(),
                     handler,
-                    () -> Mono.fromRunnable(() -> handler.sessionClosed(id)));
+                    () -> Mono.fromRunnable(() -> {
+                        principals.forget(id);
+                        handler.sessionClosed(id);
+                    }));
             String version = ProtocolVersionNegotiation.choose(protocolVersions, initializeRequest.protocolVersion());
             handler.sessionOpened(new DownstreamSession(
                     id,
@@ -83,7 +94,8 @@ final class SessionFactories {
                     version,
                     initializeRequest.capabilities(),
                     initializeRequest.clientInfo(),
-                    session));
+                    session,
+                    principal));
             Mono<McpSchema.InitializeResult> result = Mono.fromSupplier(() -> handler.initializeResult(version));
             return new McpStreamableServerSession.McpStreamableServerSessionInit(session, result);
         };
@@ -91,20 +103,24 @@ final class SessionFactories {
 
     /**
      * A factory for the one-transport-per-session providers (legacy SSE, stdio). {@code created} learns of each new
-     * session, so an endpoint can tie the session's end to its connection.
+     * session, so an endpoint can tie the session's end to its connection. The SDK calls it on the thread of the
+     * request that opens the connection ({@code GET /sse}), so {@code principals} knows who the session is for. The
+     * SDK names the session to its client with an id of its own, which the authentication filter binds.
      */
     static McpServerSession.Factory perConnection(
             DownstreamTransportKind kind,
             DownstreamHandler handler,
             List<String> protocolVersions,
+            SessionPrincipals principals,
             Consumer<McpServerSession> created) {
         return transport -> {
             String id = newSessionId();
+            Optional<String> principal = principals.current();
             AtomicReference<McpServerSession> self = new AtomicReference<>();
             McpInitRequestHandler init = request -> Mono.fromSupplier(() -> {
                 String version = ProtocolVersionNegotiation.choose(protocolVersions, request.protocolVersion());
                 handler.sessionOpened(new DownstreamSession(
-                        id, kind, version, request.capabilities(), request.clientInfo(), self.get()));
+                        id, kind, version, request.capabilities(), request.clientInfo(), self.get(), principal));
                 return handler.initializeResult(version);
             });
             McpServerSession session = new RequestIdServerSession(id, transport, init, handler);

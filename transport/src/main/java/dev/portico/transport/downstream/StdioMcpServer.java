@@ -48,7 +48,11 @@ public final class StdioMcpServer implements AutoCloseable {
         StdioServerTransportProvider provider =
                 new StdioServerTransportProvider(McpJsonDefaults.getMapper(), messages, out, MAX_LINE_BYTES + 2);
         provider.setSessionFactory(SessionFactories.perConnection(
-                DownstreamTransportKind.STDIO, handler, provider.protocolVersions(), session -> {}));
+                DownstreamTransportKind.STDIO,
+                handler,
+                provider.protocolVersions(),
+                new SessionPrincipals(),
+                session -> {}));
         return new StdioMcpServer(provider, ended);
     }
 
