@@ -45,6 +45,9 @@ class ConfigSchemaTest {
     /** A valid config with every mapping that has mappings of its own, the base of the probes. */
     private static final String SKELETON =
             """
+            server:
+              auth:
+                issuer: https://idp.example.com
             storage:
               type: postgres
               url: jdbc:postgresql://db.example.com:5432/portico
