@@ -5,6 +5,8 @@ import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.limits.ClientAddresses;
+import dev.portico.oauth.limits.SignInRateLimits;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.LogIds;
 import jakarta.servlet.http.HttpServlet;
@@ -12,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>302 to the authorization URL on the first visit and on a revisit from the same browser;
  *   <li>409 when another browser opened the link first;
- *   <li>404 for an unknown link, 410 for an expired one.
+ *   <li>404 for an unknown link, 410 for an expired one;
+ *   <li>429 with {@code Retry-After} when the client address opened more start links than {@code
+ *       limits.signInStartsPerMinutePerClientIp} allows, before the link is even looked up.
  * </ul>
  *
  * <p>{@code HEAD} is refused, so a link preview that only probes does not bind the sign-in.
@@ -45,15 +50,34 @@ public final class StartServlet extends HttpServlet {
     private final transient SignInStore store;
     private final transient SignInEndpoints endpoints;
     private final transient Clock clock;
+    private final transient SignInRateLimits rateLimits;
+    private final transient ClientAddresses clientAddresses;
 
-    public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock) {
+    public StartServlet(
+            SignInStore store,
+            SignInEndpoints endpoints,
+            Clock clock,
+            SignInRateLimits rateLimits,
+            ClientAddresses clientAddresses) {
         this.store = Objects.requireNonNull(store, "store");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+        this.clientAddresses = Objects.requireNonNull(clientAddresses, "clientAddresses");
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String client = clientAddresses.of(request);
+        Optional<Duration> retryAfter = rateLimits.startLink(client);
+        if (retryAfter.isPresent()) {
+            LOG.warn(
+                    "sign-in start link refused: rate limit client={} retryAfter={}s",
+                    client,
+                    retryAfter.get().toSeconds());
+            Pages.tooManyRequests(response, retryAfter.get());
+            return;
+        }
         try {
             serve(request, response);
         } catch (StorageUnavailableException e) {
