@@ -2,6 +2,8 @@ package dev.portico.store.postgres;
 
 import dev.portico.oauth.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -60,6 +62,15 @@ final class Database {
             }
         } catch (SQLException e) {
             throw unavailable(operation, e);
+        }
+    }
+
+    /** How many rows {@code table} holds. */
+    static long count(Connection connection, String table) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + table);
+                ResultSet result = count.executeQuery()) {
+            result.next();
+            return result.getLong(1);
         }
     }
 

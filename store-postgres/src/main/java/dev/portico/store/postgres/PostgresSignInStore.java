@@ -5,8 +5,11 @@ import dev.portico.oauth.flow.BindOutcome;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.EvictionListener;
+import dev.portico.oauth.storage.StoreEvictions;
 import dev.portico.store.postgres.FieldCipher.Place;
 import java.net.URI;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,15 +25,16 @@ import java.util.Optional;
  * business: {@code expires_at} is its {@code now()} at insert plus the sign-in's time to live, and every read
  * compares with its {@code now()}, so replicas with skewed clocks agree. {@link #take} is a single {@code DELETE ...
  * RETURNING}: of concurrent takes exactly one gets the row. Expired rows stay {@link #EXPIRED_RETENTION_DEFAULT} (so a
- * late click reads "expired") and are then swept by {@link PostgresStorage}'s background task. At most {@link
- * #MAX_PER_OWNER} sign-ins are kept per owner, the oldest dropped first.
+ * late click reads "expired") and are then swept by {@link PostgresStorage}'s background task.
+ *
+ * <p>At most {@code maxPerOwner} sign-ins are kept per owner and {@code maxTotal} in all: the insert that goes beyond
+ * either deletes the oldest (by {@code created_at}) in its own transaction, and {@link StoreEvictions} logs it and
+ * tells the listener. Replicas inserting at the same moment may each trim, so the table can briefly hold a few less
+ * than the cap, never more once both committed.
  */
 final class PostgresSignInStore implements SignInStore {
 
     static final Duration EXPIRED_RETENTION_DEFAULT = Duration.ofMinutes(30);
-
-    /** A client that starts sign-ins in a loop expires its own older links, and fills nothing. */
-    static final int MAX_PER_OWNER = 100;
 
     private static final String TABLE = "portico_sign_ins";
     private static final String COLUMNS = "state_hash, start_hash, owner_hash, upstream, flow_id, state_enc,"
@@ -39,10 +43,16 @@ final class PostgresSignInStore implements SignInStore {
 
     private final Database db;
     private final FieldCipher cipher;
+    private final int maxPerOwner;
+    private final int maxTotal;
+    private final StoreEvictions evictions;
 
-    PostgresSignInStore(Database db, FieldCipher cipher) {
+    PostgresSignInStore(Database db, FieldCipher cipher, int maxPerOwner, int maxTotal, EvictionListener listener) {
         this.db = db;
         this.cipher = cipher;
+        this.maxPerOwner = maxPerOwner;
+        this.maxTotal = maxTotal;
+        this.evictions = new StoreEvictions(StoreEvictions.SIGN_INS, listener);
     }
 
     @Override
@@ -50,7 +60,7 @@ final class PostgresSignInStore implements SignInStore {
         String stateHash = Hashes.sha256(signIn.state().reveal());
         String ownerHash = Hashes.sha256(signIn.owner());
         Duration ttl = Duration.between(signIn.createdAt(), signIn.expiresAt());
-        int inserted = db.run("storing a sign-in", connection -> {
+        int inserted = db.inTransaction("storing a sign-in", connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
                     + " (state_hash, start_hash, owner_hash, upstream, flow_id, state_enc, start_id_enc, owner_enc,"
                     + " verifier_enc, authorization_url_enc, client_secret_enc, details, redirect_uri, expires_at,"
@@ -81,7 +91,8 @@ final class PostgresSignInStore implements SignInStore {
                 insert.setString(++i, signIn.browserBinding().orElse(null));
                 int rows = insert.executeUpdate();
                 if (rows == 1) {
-                    dropBeyondCap(connection, ownerHash);
+                    evictions.sessionCapReached(signIn.owner(), dropBeyondOwnerCap(connection, ownerHash), maxPerOwner);
+                    evictions.totalCapReached(dropBeyondTotalCap(connection), maxTotal);
                 }
                 return rows;
             }
@@ -91,13 +102,27 @@ final class PostgresSignInStore implements SignInStore {
         }
     }
 
-    private static void dropBeyondCap(java.sql.Connection connection, String ownerHash) throws SQLException {
+    /** Deletes the owner's oldest sign-ins beyond its cap; answers how many. */
+    private int dropBeyondOwnerCap(Connection connection, String ownerHash) throws SQLException {
         try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE state_hash IN"
                 + " (SELECT state_hash FROM " + TABLE + " WHERE owner_hash = ?"
                 + " ORDER BY created_at DESC, state_hash OFFSET ?)")) {
             trim.setString(1, ownerHash);
-            trim.setInt(2, MAX_PER_OWNER);
-            trim.executeUpdate();
+            trim.setInt(2, maxPerOwner);
+            return trim.executeUpdate();
+        }
+    }
+
+    /** Deletes the oldest sign-ins of anyone beyond the total cap; answers how many. */
+    private int dropBeyondTotalCap(Connection connection) throws SQLException {
+        long excess = Database.count(connection, TABLE) - maxTotal;
+        if (excess <= 0) {
+            return 0;
+        }
+        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE state_hash IN"
+                + " (SELECT state_hash FROM " + TABLE + " ORDER BY created_at, state_hash LIMIT ?)")) {
+            trim.setLong(1, excess);
+            return trim.executeUpdate();
         }
     }
 
