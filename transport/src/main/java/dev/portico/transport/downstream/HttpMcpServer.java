@@ -22,6 +22,8 @@ import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -74,9 +76,14 @@ public final class HttpMcpServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads);
         threads.setName("portico-http");
         this.jetty = new Server(threads);
-        this.connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        // Jetty 12 has no separate timeout for reading a request's headers: a client that sends half a request line
+        // and stalls is closed by the connector's idle timeout, and one that trickles is bounded by the header size.
+        http.setRequestHeaderSize(builder.maxRequestHeaderBytes);
+        this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(builder.host);
         connector.setPort(builder.port);
+        connector.setIdleTimeout(builder.idleTimeout.toMillis());
         jetty.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
@@ -91,6 +98,11 @@ public final class HttpMcpServer implements AutoCloseable {
         requestIds.setAsyncSupported(true);
         context.addFilter(requestIds, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(requestIds, MESSAGE_PATH, EnumSet.of(DispatcherType.REQUEST));
+        // /sse takes no POST, but a body sent there must not be read past the same limit either; its GET stream is
+        // left exactly as the SDK answers it.
+        FilterHolder ssePosts = new FilterHolder(RequestIdFilter.postsOnly(builder.maxRequestBytes));
+        ssePosts.setAsyncSupported(true);
+        context.addFilter(ssePosts, SSE_PATH, EnumSet.of(DispatcherType.REQUEST));
         FilterHolder disconnectFilter = new FilterHolder(disconnects);
         disconnectFilter.setAsyncSupported(true);
         context.addFilter(disconnectFilter, SSE_PATH, EnumSet.of(DispatcherType.REQUEST));
@@ -152,6 +164,8 @@ public final class HttpMcpServer implements AutoCloseable {
         private int port;
         private int maxThreads = 200;
         private int maxRequestBytes = 4 * 1024 * 1024;
+        private int maxRequestHeaderBytes = 8 * 1024;
+        private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(10);
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
 
@@ -174,9 +188,27 @@ public final class HttpMcpServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest JSON-RPC message a client may POST to {@code /mcp} or {@code /message}; larger ones get 413. */
+        /**
+         * The largest body a client may POST to {@code /mcp}, {@code /message} or {@code /sse}; larger ones get 413
+         * with a JSON-RPC error.
+         */
         public Builder maxRequestBytes(int maxRequestBytes) {
             this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
+
+        /** The largest request line plus headers the listener reads; larger ones get 431. */
+        public Builder maxRequestHeaderBytes(int maxRequestHeaderBytes) {
+            this.maxRequestHeaderBytes = maxRequestHeaderBytes;
+            return this;
+        }
+
+        /**
+         * How long a connection may go without a byte in either direction, also while its request headers are still
+         * arriving, before the listener closes it. Must exceed the 30 s keep-alive of event streams.
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
             return this;
         }
 
