@@ -38,10 +38,15 @@ public record LimitsConfig(
         Duration idleTimeout,
         List<String> trustedProxies) {
 
-    public static final int DEFAULT_SIGN_IN_STARTS_PER_MINUTE_PER_SESSION = 10;
+    /**
+     * A new session starts one sign-in at once for each protected upstream that refuses its connection, so this must
+     * exceed the number of such upstreams; 30 does for any deployment seen so far and still stops a loop.
+     */
+    public static final int DEFAULT_SIGN_IN_STARTS_PER_MINUTE_PER_SESSION = 30;
+
     public static final int DEFAULT_SIGN_IN_STARTS_PER_MINUTE_PER_CLIENT_IP = 60;
     public static final int DEFAULT_CALLBACKS_PER_MINUTE_PER_CLIENT_IP = 60;
-    public static final int DEFAULT_MAX_PENDING_SIGN_INS_PER_SESSION = 20;
+    public static final int DEFAULT_MAX_PENDING_SIGN_INS_PER_SESSION = 50;
     public static final int DEFAULT_MAX_PENDING_SIGN_INS = 10_000;
     public static final int DEFAULT_MAX_TOKEN_SETS_PER_SESSION = 64;
     public static final int DEFAULT_MAX_TOKEN_SETS = 100_000;

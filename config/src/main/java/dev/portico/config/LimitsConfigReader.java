@@ -51,7 +51,7 @@ final class LimitsConfigReader {
         if (!root.has("limits")) {
             return LimitsConfig.defaults();
         }
-        return root.mapping("limits", "limits: {signInStartsPerMinutePerSession: 10, maxRequestBytes: 4194304}")
+        return root.mapping("limits", "limits: {signInStartsPerMinutePerSession: 30, maxRequestBytes: 4194304}")
                 .map(limits -> new LimitsConfigReader(limits, problems).read())
                 .orElse(null);
     }

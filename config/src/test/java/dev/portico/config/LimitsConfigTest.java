@@ -18,10 +18,10 @@ class LimitsConfigTest {
         LimitsConfig limits = parse("server: {port: 8080}\n").limits();
 
         assertThat(limits).isEqualTo(LimitsConfig.defaults());
-        assertThat(limits.signInStartsPerMinutePerSession()).isEqualTo(10);
+        assertThat(limits.signInStartsPerMinutePerSession()).isEqualTo(30);
         assertThat(limits.signInStartsPerMinutePerClientIp()).isEqualTo(60);
         assertThat(limits.callbacksPerMinutePerClientIp()).isEqualTo(60);
-        assertThat(limits.maxPendingSignInsPerSession()).isEqualTo(20);
+        assertThat(limits.maxPendingSignInsPerSession()).isEqualTo(50);
         assertThat(limits.maxPendingSignIns()).isEqualTo(10_000);
         assertThat(limits.maxTokenSetsPerSession()).isEqualTo(64);
         assertThat(limits.maxTokenSets()).isEqualTo(100_000);
@@ -61,7 +61,7 @@ class LimitsConfigTest {
             delimiter = '|',
             value = {
                 "signInStartsPerMinutePerSession | -1 | use 1 to 100000 per minute, e.g."
-                        + " signInStartsPerMinutePerSession: 10; 0 turns the limit off",
+                        + " signInStartsPerMinutePerSession: 30; 0 turns the limit off",
                 "callbacksPerMinutePerClientIp | 100001 | use 1 to 100000 per minute, e.g."
                         + " callbacksPerMinutePerClientIp: 60; 0 turns the limit off",
                 "maxPendingSignIns | 0 | use 1 to 10000000, e.g. maxPendingSignIns: 10000",
@@ -141,6 +141,6 @@ class LimitsConfigTest {
 
         assertThat(problem.message()).isEqualTo("expected a mapping, got \"strict\"");
         assertThat(problem.fix())
-                .isEqualTo("write it like: limits: {signInStartsPerMinutePerSession: 10, maxRequestBytes: 4194304}");
+                .isEqualTo("write it like: limits: {signInStartsPerMinutePerSession: 30, maxRequestBytes: 4194304}");
     }
 }
