@@ -7,6 +7,7 @@ import dev.portico.oauth.audit.AuditEvent;
 import dev.portico.oauth.audit.AuditRecord;
 import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.callback.CallbackServlet;
+import dev.portico.oauth.callback.ClientRateLimit;
 import dev.portico.oauth.callback.SignInCompletion;
 import dev.portico.oauth.callback.SignInEndpoints;
 import dev.portico.oauth.callback.StartServlet;
@@ -131,11 +132,14 @@ public final class OAuthBroker implements AutoCloseable {
                 this::signedInToken,
                 (owner, subject) -> onUnauthorized(owner, subject, 401, List.of()));
         this.signOut = new SignOut(tokens, signIns, handedOut, targets, new TokenRevoker(http.nimbusSender()), audit);
-        this.startServlet = new StartServlet(signIns, endpoints, clock, rateLimits, clientAddresses);
+        this.startServlet = new StartServlet(
+                signIns,
+                endpoints,
+                clock,
+                new ClientRateLimit("sign-in start link", clientAddresses, rateLimits::startLink));
         this.callbackServlet = new CallbackServlet(
                 signIns,
-                rateLimits,
-                clientAddresses,
+                new ClientRateLimit("sign-in callback", clientAddresses, rateLimits::callback),
                 new SignInCompletion() {
                     @Override
                     public void complete(PendingSignIn signIn, Secret code) throws TokenRequestException {

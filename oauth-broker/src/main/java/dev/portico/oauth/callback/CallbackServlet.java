@@ -8,8 +8,6 @@ import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
-import dev.portico.oauth.limits.ClientAddresses;
-import dev.portico.oauth.limits.SignInRateLimits;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.LogIds;
 import dev.portico.oauth.token.TokenRequestException;
@@ -17,7 +15,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,34 +47,20 @@ public final class CallbackServlet extends HttpServlet {
     private static final int MAX_ECHOED = 100;
 
     private final transient SignInStore store;
-    private final transient SignInRateLimits rateLimits;
-    private final transient ClientAddresses clientAddresses;
+    private final transient ClientRateLimit rateLimit;
     private final transient SignInCompletion completion;
     private final transient AuthAudit audit;
 
-    public CallbackServlet(
-            SignInStore store,
-            SignInRateLimits rateLimits,
-            ClientAddresses clientAddresses,
-            SignInCompletion completion,
-            AuthAudit audit) {
+    public CallbackServlet(SignInStore store, ClientRateLimit rateLimit, SignInCompletion completion, AuthAudit audit) {
         this.store = Objects.requireNonNull(store, "store");
-        this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
-        this.clientAddresses = Objects.requireNonNull(clientAddresses, "clientAddresses");
+        this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit");
         this.completion = Objects.requireNonNull(completion, "completion");
         this.audit = Objects.requireNonNull(audit, "audit");
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String client = clientAddresses.of(request);
-        Optional<Duration> retryAfter = rateLimits.callback(client);
-        if (retryAfter.isPresent()) {
-            LOG.warn(
-                    "sign-in callback refused: rate limit client={} retryAfter={}s",
-                    client,
-                    retryAfter.get().toSeconds());
-            Pages.tooManyRequests(response, retryAfter.get());
+        if (rateLimit.refused(request, response)) {
             return;
         }
         try {

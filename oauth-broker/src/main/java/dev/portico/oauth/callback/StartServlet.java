@@ -5,8 +5,6 @@ import dev.portico.oauth.flow.OpaqueValues;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
-import dev.portico.oauth.limits.ClientAddresses;
-import dev.portico.oauth.limits.SignInRateLimits;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.LogIds;
 import jakarta.servlet.http.HttpServlet;
@@ -14,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,32 +47,18 @@ public final class StartServlet extends HttpServlet {
     private final transient SignInStore store;
     private final transient SignInEndpoints endpoints;
     private final transient Clock clock;
-    private final transient SignInRateLimits rateLimits;
-    private final transient ClientAddresses clientAddresses;
+    private final transient ClientRateLimit rateLimit;
 
-    public StartServlet(
-            SignInStore store,
-            SignInEndpoints endpoints,
-            Clock clock,
-            SignInRateLimits rateLimits,
-            ClientAddresses clientAddresses) {
+    public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock, ClientRateLimit rateLimit) {
         this.store = Objects.requireNonNull(store, "store");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
-        this.clientAddresses = Objects.requireNonNull(clientAddresses, "clientAddresses");
+        this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String client = clientAddresses.of(request);
-        Optional<Duration> retryAfter = rateLimits.startLink(client);
-        if (retryAfter.isPresent()) {
-            LOG.warn(
-                    "sign-in start link refused: rate limit client={} retryAfter={}s",
-                    client,
-                    retryAfter.get().toSeconds());
-            Pages.tooManyRequests(response, retryAfter.get());
+        if (rateLimit.refused(request, response)) {
             return;
         }
         try {

@@ -92,7 +92,9 @@ final class PostgresSignInStore implements SignInStore {
                 int rows = insert.executeUpdate();
                 if (rows == 1) {
                     evictions.sessionCapReached(signIn.owner(), dropBeyondOwnerCap(connection, ownerHash), maxPerOwner);
-                    evictions.totalCapReached(dropBeyondTotalCap(connection), maxTotal);
+                    evictions.totalCapReached(
+                            Database.trimToCap(connection, TABLE, "state_hash", "created_at, state_hash", maxTotal),
+                            maxTotal);
                 }
                 return rows;
             }
@@ -109,19 +111,6 @@ final class PostgresSignInStore implements SignInStore {
                 + " ORDER BY created_at DESC, state_hash OFFSET ?)")) {
             trim.setString(1, ownerHash);
             trim.setInt(2, maxPerOwner);
-            return trim.executeUpdate();
-        }
-    }
-
-    /** Deletes the oldest sign-ins of anyone beyond the total cap; answers how many. */
-    private int dropBeyondTotalCap(Connection connection) throws SQLException {
-        long excess = Database.count(connection, TABLE) - maxTotal;
-        if (excess <= 0) {
-            return 0;
-        }
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE state_hash IN"
-                + " (SELECT state_hash FROM " + TABLE + " ORDER BY created_at, state_hash LIMIT ?)")) {
-            trim.setLong(1, excess);
             return trim.executeUpdate();
         }
     }

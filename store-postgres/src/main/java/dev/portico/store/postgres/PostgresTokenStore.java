@@ -247,7 +247,8 @@ final class PostgresTokenStore implements TokenStore {
             upsert.executeUpdate();
         }
         evictions.sessionCapReached(owner, dropBeyondOwnerCap(connection, ownerHash), maxPerOwner);
-        evictions.totalCapReached(dropBeyondTotalCap(connection), maxTotal);
+        evictions.totalCapReached(
+                Database.trimToCap(connection, TABLE, "stored_order", "stored_order", maxTotal), maxTotal);
     }
 
     /** Deletes the owner's least recently stored sets beyond its cap; answers how many. */
@@ -258,19 +259,6 @@ final class PostgresTokenStore implements TokenStore {
             trim.setString(1, ownerHash);
             trim.setString(2, ownerHash);
             trim.setInt(3, maxPerOwner);
-            return trim.executeUpdate();
-        }
-    }
-
-    /** Deletes the least recently stored sets of anyone beyond the total cap; answers how many. */
-    private int dropBeyondTotalCap(Connection connection) throws SQLException {
-        long excess = Database.count(connection, TABLE) - maxTotal;
-        if (excess <= 0) {
-            return 0;
-        }
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE stored_order IN"
-                + " (SELECT stored_order FROM " + TABLE + " ORDER BY stored_order LIMIT ?)")) {
-            trim.setLong(1, excess);
             return trim.executeUpdate();
         }
     }
