@@ -1,5 +1,6 @@
 package dev.portico.transport.downstream;
 
+import dev.portico.config.LimitsConfig;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
@@ -163,9 +164,9 @@ public final class HttpMcpServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private int maxThreads = 200;
-        private int maxRequestBytes = 4 * 1024 * 1024;
-        private int maxRequestHeaderBytes = 8 * 1024;
-        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int maxRequestBytes = LimitsConfig.DEFAULT_MAX_REQUEST_BYTES;
+        private int maxRequestHeaderBytes = LimitsConfig.DEFAULT_MAX_REQUEST_HEADER_BYTES;
+        private Duration idleTimeout = LimitsConfig.DEFAULT_IDLE_TIMEOUT;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
 
