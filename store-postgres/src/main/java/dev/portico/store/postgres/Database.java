@@ -2,8 +2,6 @@ package dev.portico.store.postgres;
 
 import dev.portico.oauth.storage.StorageUnavailableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -66,28 +64,28 @@ final class Database {
     }
 
     /**
-     * Deletes the first rows of {@code table} in {@code order} until at most {@code cap} are left: a store's total
-     * cap, oldest first. Counting first keeps the common case (under the cap) to one cheap statement.
+     * The common table expressions that keep {@code table} within an owner's cap and a total cap, oldest first,
+     * for a statement that goes on with {@code SELECT ...} over {@code evicted}: {@code beyond_owner} and {@code
+     * beyond_total} pick the rows past each cap in {@code order} (newest first), and {@code evicted} deletes them,
+     * returning for each whether it was past the owner's cap. One statement, so the check and the deletion are one
+     * transaction and one round trip. Its parameters, in order: the owner hash, the rows the owner may keep, the rows
+     * all may keep.
      *
      * @param key a column that names one row
-     * @return how many rows were deleted
+     * @param order an {@code ORDER BY} list that sorts newest first
+     * @param guard a condition the deletion also needs (e.g. that a row was inserted), or {@code TRUE}
      */
-    static int trimToCap(Connection connection, String table, String key, String order, int cap) throws SQLException {
-        long excess;
-        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + table);
-                ResultSet result = count.executeQuery()) {
-            result.next();
-            excess = result.getLong(1) - cap;
-        }
-        if (excess <= 0) {
-            return 0;
-        }
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + table + " WHERE " + key + " IN"
-                + " (SELECT " + key + " FROM " + table + " ORDER BY " + order + " LIMIT ?)")) {
-            trim.setLong(1, excess);
-            return trim.executeUpdate();
-        }
+    static String capTrim(String table, String key, String order, String guard) {
+        return "beyond_owner AS (SELECT " + key + " FROM " + table + " WHERE owner_hash = ? ORDER BY " + order
+                + " OFFSET ?), beyond_total AS (SELECT " + key + " FROM " + table + " ORDER BY " + order
+                + " OFFSET ?), evicted AS (DELETE FROM " + table + " WHERE " + guard + " AND " + key + " IN (SELECT "
+                + key + " FROM beyond_owner UNION SELECT " + key + " FROM beyond_total) RETURNING " + key
+                + " IN (SELECT " + key + " FROM beyond_owner) AS own)";
     }
+
+    /** The counts a {@link #capTrim} statement ends with: {@code own_evicted}, {@code other_evicted}. */
+    static final String EVICTED_COUNTS = "(SELECT count(*) FROM evicted WHERE own) AS own_evicted,"
+            + " (SELECT count(*) FROM evicted WHERE NOT own) AS other_evicted";
 
     static StorageUnavailableException unavailable(String operation, SQLException e) {
         String state = e.getSQLState() == null ? "no SQLState" : "SQLState " + e.getSQLState();

@@ -9,7 +9,6 @@ import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StoreEvictions;
 import dev.portico.store.postgres.FieldCipher.Place;
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +27,7 @@ import java.util.Optional;
  * late click reads "expired") and are then swept by {@link PostgresStorage}'s background task.
  *
  * <p>At most {@code maxPerOwner} sign-ins are kept per owner and {@code maxTotal} in all: the insert that goes beyond
- * either deletes the oldest (by {@code created_at}) in its own transaction, and {@link StoreEvictions} logs it and
+ * either deletes the oldest (by {@code created_at}) in the same statement, and {@link StoreEvictions} logs it and
  * tells the listener. Replicas inserting at the same moment may each trim, so the table can briefly hold a few less
  * than the cap, never more once both committed.
  */
@@ -40,6 +39,18 @@ final class PostgresSignInStore implements SignInStore {
     private static final String COLUMNS = "state_hash, start_hash, owner_hash, upstream, flow_id, state_enc,"
             + " start_id_enc, owner_enc, verifier_enc, authorization_url_enc, client_secret_enc, details::text,"
             + " redirect_uri, browser_binding, expires_at <= now() AS expired";
+
+    /**
+     * Inserts a sign-in unless its state or start id is taken, and, only if it did, deletes the oldest beyond the
+     * caps, in one statement.
+     */
+    private static final String INSERT_WITHIN_CAPS = "WITH inserted AS (INSERT INTO " + TABLE
+            + " (state_hash, start_hash, owner_hash, upstream, flow_id, state_enc, start_id_enc, owner_enc,"
+            + " verifier_enc, authorization_url_enc, client_secret_enc, details, redirect_uri, expires_at,"
+            + " browser_binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?,"
+            + " now() + make_interval(secs => ?), ?) ON CONFLICT DO NOTHING RETURNING state_hash), "
+            + Database.capTrim(TABLE, "state_hash", "created_at DESC, state_hash", "EXISTS (SELECT 1 FROM inserted)")
+            + " SELECT (SELECT count(*) FROM inserted) AS inserted, " + Database.EVICTED_COUNTS;
 
     private final Database db;
     private final FieldCipher cipher;
@@ -60,12 +71,8 @@ final class PostgresSignInStore implements SignInStore {
         String stateHash = Hashes.sha256(signIn.state().reveal());
         String ownerHash = Hashes.sha256(signIn.owner());
         Duration ttl = Duration.between(signIn.createdAt(), signIn.expiresAt());
-        int inserted = db.inTransaction("storing a sign-in", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
-                    + " (state_hash, start_hash, owner_hash, upstream, flow_id, state_enc, start_id_enc, owner_enc,"
-                    + " verifier_enc, authorization_url_enc, client_secret_enc, details, redirect_uri, expires_at,"
-                    + " browser_binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?,"
-                    + " now() + make_interval(secs => ?), ?) ON CONFLICT DO NOTHING")) {
+        int inserted = db.run("storing a sign-in", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_WITHIN_CAPS)) {
                 int i = 0;
                 insert.setString(++i, stateHash);
                 insert.setString(++i, Hashes.sha256(signIn.startId()));
@@ -89,29 +96,20 @@ final class PostgresSignInStore implements SignInStore {
                 insert.setString(++i, signIn.redirectUri().toString());
                 insert.setDouble(++i, ttl.toNanos() / 1e9);
                 insert.setString(++i, signIn.browserBinding().orElse(null));
-                int rows = insert.executeUpdate();
-                if (rows == 1) {
-                    evictions.sessionCapReached(signIn.owner(), dropBeyondOwnerCap(connection, ownerHash), maxPerOwner);
-                    evictions.totalCapReached(
-                            Database.trimToCap(connection, TABLE, "state_hash", "created_at, state_hash", maxTotal),
-                            maxTotal);
+                // The deletion sees the table as it was before the insert: one less than each cap may stay.
+                insert.setString(++i, ownerHash);
+                insert.setInt(++i, maxPerOwner - 1);
+                insert.setInt(++i, maxTotal - 1);
+                try (ResultSet result = insert.executeQuery()) {
+                    result.next();
+                    evictions.sessionCapReached(signIn.owner(), result.getInt("own_evicted"), maxPerOwner);
+                    evictions.totalCapReached(result.getInt("other_evicted"), maxTotal);
+                    return result.getInt("inserted");
                 }
-                return rows;
             }
         });
         if (inserted == 0) {
             throw new SignInCollisionException();
-        }
-    }
-
-    /** Deletes the owner's oldest sign-ins beyond its cap; answers how many. */
-    private int dropBeyondOwnerCap(Connection connection, String ownerHash) throws SQLException {
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE state_hash IN"
-                + " (SELECT state_hash FROM " + TABLE + " WHERE owner_hash = ?"
-                + " ORDER BY created_at DESC, state_hash OFFSET ?)")) {
-            trim.setString(1, ownerHash);
-            trim.setInt(2, maxPerOwner);
-            return trim.executeUpdate();
         }
     }
 

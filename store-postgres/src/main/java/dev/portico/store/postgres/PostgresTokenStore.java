@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * StorageUnavailableException}.
  *
  * <p>As in memory, at most {@code maxPerOwner} sets are kept per owner and {@code maxTotal} in all: the write that goes
- * beyond either deletes the least recently stored in its own transaction, and {@link StoreEvictions} logs it and
+ * beyond either deletes the least recently stored in the same transaction, and {@link StoreEvictions} logs it and
  * tells the listener.
  */
 final class PostgresTokenStore implements TokenStore {
@@ -55,6 +55,11 @@ final class PostgresTokenStore implements TokenStore {
     private static final String TABLE = "portico_tokens";
     private static final String COLUMNS = "owner_hash, issuer, scopes, resource, access_token_enc, access_token_hash,"
             + " refresh_token_enc, expires_at, client_id, stored_order";
+
+    /** Deletes the least recently stored sets beyond the owner's cap and the total, after a write. */
+    private static final String TRIM_TO_CAPS = "WITH "
+            + Database.capTrim(TABLE, "stored_order", "stored_order DESC", "TRUE") + " SELECT "
+            + Database.EVICTED_COUNTS;
 
     private final Database db;
     private final FieldCipher cipher;
@@ -246,20 +251,15 @@ final class PostgresTokenStore implements TokenStore {
             upsert.setString(9, tokens.clientId());
             upsert.executeUpdate();
         }
-        evictions.sessionCapReached(owner, dropBeyondOwnerCap(connection, ownerHash), maxPerOwner);
-        evictions.totalCapReached(
-                Database.trimToCap(connection, TABLE, "stored_order", "stored_order", maxTotal), maxTotal);
-    }
-
-    /** Deletes the owner's least recently stored sets beyond its cap; answers how many. */
-    private int dropBeyondOwnerCap(Connection connection, String ownerHash) throws SQLException {
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE owner_hash = ?"
-                + " AND stored_order IN (SELECT stored_order FROM " + TABLE + " WHERE owner_hash = ?"
-                + " ORDER BY stored_order DESC OFFSET ?)")) {
+        try (PreparedStatement trim = connection.prepareStatement(TRIM_TO_CAPS)) {
             trim.setString(1, ownerHash);
-            trim.setString(2, ownerHash);
-            trim.setInt(3, maxPerOwner);
-            return trim.executeUpdate();
+            trim.setInt(2, maxPerOwner);
+            trim.setInt(3, maxTotal);
+            try (ResultSet result = trim.executeQuery()) {
+                result.next();
+                evictions.sessionCapReached(owner, result.getInt("own_evicted"), maxPerOwner);
+                evictions.totalCapReached(result.getInt("other_evicted"), maxTotal);
+            }
         }
     }
 
