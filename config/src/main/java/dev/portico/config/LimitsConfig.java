@@ -99,6 +99,21 @@ public record LimitsConfig(
         return trustedProxies.stream().map(CidrBlock::parse).toList();
     }
 
+    public LimitsConfig withSignInRates(int perSession, int perClientIp, int callbacksPerClientIp) {
+        return new LimitsConfig(
+                perSession,
+                perClientIp,
+                callbacksPerClientIp,
+                maxPendingSignInsPerSession,
+                maxPendingSignIns,
+                maxTokenSetsPerSession,
+                maxTokenSets,
+                maxRequestBytes,
+                maxRequestHeaderBytes,
+                idleTimeout,
+                trustedProxies);
+    }
+
     public LimitsConfig withCaps(int pendingPerSession, int pending, int tokenSetsPerSession, int tokenSets) {
         return new LimitsConfig(
                 signInStartsPerMinutePerSession,
