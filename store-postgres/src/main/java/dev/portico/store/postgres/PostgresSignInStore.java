@@ -100,6 +100,7 @@ final class PostgresSignInStore implements SignInStore {
                 insert.setString(++i, ownerHash);
                 insert.setInt(++i, maxPerOwner - 1);
                 insert.setInt(++i, maxTotal - 1);
+                insert.setInt(++i, maxTotal - 1);
                 try (ResultSet result = insert.executeQuery()) {
                     result.next();
                     evictions.sessionCapReached(signIn.owner(), result.getInt("own_evicted"), maxPerOwner);

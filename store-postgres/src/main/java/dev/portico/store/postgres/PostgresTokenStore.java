@@ -255,6 +255,7 @@ final class PostgresTokenStore implements TokenStore {
             trim.setString(1, ownerHash);
             trim.setInt(2, maxPerOwner);
             trim.setInt(3, maxTotal);
+            trim.setInt(4, maxTotal);
             try (ResultSet result = trim.executeQuery()) {
                 result.next();
                 evictions.sessionCapReached(owner, result.getInt("own_evicted"), maxPerOwner);
