@@ -15,6 +15,7 @@ import dev.portico.config.PorticoConfig;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import dev.portico.oauth.inbound.InboundAuthentication;
 import dev.portico.oauth.inbound.InboundUser;
+import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -71,6 +72,12 @@ public final class Portico implements AutoCloseable {
      */
     private static final Duration SIGN_INS_ELSEWHERE = Duration.ofSeconds(2);
 
+    /**
+     * Hears of sign-ins and token sets the stores dropped to keep to {@code limits}' caps. Each eviction is already
+     * logged by the store; this is the hook for an eviction counter once Portico has metrics.
+     */
+    private static final EvictionListener STORE_EVICTIONS = EvictionListener.NONE;
+
     private Portico(
             Gateway gateway,
             SignInWiring signIn,
@@ -111,7 +118,7 @@ public final class Portico implements AutoCloseable {
 
     /** {@link #startHttp(PorticoConfig)} with the clock sign-ins and tokens expire by; tests move it. */
     public static Portico startHttp(PorticoConfig config, Clock clock) throws Exception {
-        return startHttp(config, clock, BrokerStates.from(config.storage()));
+        return startHttp(config, clock, BrokerStates.from(config, STORE_EVICTIONS));
     }
 
     /**
@@ -123,7 +130,7 @@ public final class Portico implements AutoCloseable {
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
         SignInWiring signIn;
         try {
-            signIn = new SignInWiring(config, publicBaseUrl, clock, state);
+            signIn = new SignInWiring(config, publicBaseUrl, clock, state, STORE_EVICTIONS);
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -160,6 +167,9 @@ public final class Portico implements AutoCloseable {
         HttpMcpServer.Builder builder = HttpMcpServer.builder(gateway)
                 .host(config.server().host())
                 .port(config.server().port())
+                .maxRequestBytes(config.limits().maxRequestBytes())
+                .maxRequestHeaderBytes(config.limits().maxRequestHeaderBytes())
+                .idleTimeout(config.limits().idleTimeout())
                 .servlet("/healthz", health)
                 .servlet("/readyz", health);
         signIn.servlets(Optional.ofNullable(inbound).map(signIn::browserLogin)).forEach(builder::servlet);
@@ -213,8 +223,8 @@ public final class Portico implements AutoCloseable {
         }
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
-        SignInWiring signIn =
-                new SignInWiring(config, publicBaseUrl, Clock.systemUTC(), BrokerStates.from(config.storage()));
+        SignInWiring signIn = new SignInWiring(
+                config, publicBaseUrl, Clock.systemUTC(), BrokerStates.from(config, STORE_EVICTIONS), STORE_EVICTIONS);
         LoopbackSignInListener loopback = null;
         try {
             loopback = LoopbackSignInListener.start(config.oauth().loopbackPort(), signIn.servlets());

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
 import dev.portico.aggregator.testing.BrokerOnLoopback;
 import dev.portico.aggregator.testing.Browser;
+import dev.portico.config.LimitsConfig;
 import dev.portico.config.UpstreamAuthConfig;
 import dev.portico.oauth.OAuthBroker;
 import dev.portico.oauth.ProtectedUpstream;
 import dev.portico.oauth.SignInOutcome;
+import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.store.postgres.EmbeddedDatabase;
 import dev.portico.store.postgres.PostgresStorage;
 import java.net.URI;
@@ -37,6 +39,8 @@ class PostgresConcurrentCallbacksTest {
     private static final int SIGN_INS = 1_000;
     private static final int BROWSERS = 16;
     private static final String CALLBACK_PATH = "/oauth/callback";
+    /** A thousand sign-ins from one loopback address in seconds: a load test, not abuse. */
+    private static final LimitsConfig NO_RATE_LIMITS = LimitsConfig.defaults().withSignInRates(0, 0, 0);
 
     @Test
     void aThousandConcurrentCallbacksOnTwoReplicasLoseAndCrossNothing() throws Exception {
@@ -46,10 +50,12 @@ class PostgresConcurrentCallbacksTest {
             ProtectedDemoUpstream calendar = world.upstream("calendar", u -> {});
             BrokerOnLoopback first = new BrokerOnLoopback(settings -> settings.withSignInStore(storage.signInStore())
                     .withTokenStore(storage.tokenStore())
-                    .withRegistrationStore(storage.registrationStore()));
+                    .withRegistrationStore(storage.registrationStore())
+                    .withLimits(NO_RATE_LIMITS, EvictionListener.NONE));
             BrokerOnLoopback second = new BrokerOnLoopback(settings -> settings.withSignInStore(storage.signInStore())
                     .withTokenStore(storage.tokenStore())
-                    .withRegistrationStore(storage.registrationStore()));
+                    .withRegistrationStore(storage.registrationStore())
+                    .withLimits(NO_RATE_LIMITS, EvictionListener.NONE));
             try (first;
                     second) {
                 ProtectedUpstream upstream =

@@ -178,6 +178,27 @@ final class MappingReader {
     }
 
     /**
+     * A list of CIDR blocks as written; each is checked here (a problem per bad item, pointing at it) so that every
+     * consumer can rely on {@link CidrBlock#parse}. Empty when absent; the good blocks when some are bad.
+     */
+    List<String> cidrBlocks(String key, String example) {
+        List<String> blocks = new ArrayList<>();
+        for (Item item : stringItems(key, example).orElse(List.of())) {
+            CidrBlock.Parsed parsed = CidrBlock.tryParse(item.text());
+            if (parsed.block() == null) {
+                problems.add(
+                        item.position(),
+                        item.path(),
+                        "\"" + item.text() + "\" is not a valid CIDR block: " + parsed.problem(),
+                        parsed.fix());
+            } else {
+                blocks.add(item.text());
+            }
+        }
+        return blocks;
+    }
+
+    /**
      * A boolean. Only {@code true} and {@code false} are accepted: YAML 1.1 also reads {@code yes}, {@code on} and
      * {@code y} as booleans, and which of them a reader honours differs, so the config spells it one way.
      */

@@ -1,6 +1,5 @@
 package dev.portico.config;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,32 +26,10 @@ final class SecurityConfigReader {
         int before = problems.count();
         security.allowOnly(KEYS);
         boolean allowInsecureLoopback = security.bool("allowInsecureLoopback").orElse(defaults.allowInsecureLoopback());
-        List<String> networks = networks(security, problems).orElse(defaults.allowedPrivateNetworks());
+        List<String> networks =
+                security.cidrBlocks("allowedPrivateNetworks", "allowedPrivateNetworks: [127.0.0.0/8, \"::1/128\"]");
         boolean crossOrigin =
                 security.bool("allowCrossOriginResourceMetadata").orElse(defaults.allowCrossOriginResourceMetadata());
         return problems.count() == before ? new SecurityConfig(allowInsecureLoopback, networks, crossOrigin) : null;
-    }
-
-    /** The blocks as written; each is checked here so that every consumer can rely on {@link CidrBlock#parse}. */
-    private static Optional<List<String>> networks(MappingReader security, Problems problems) {
-        Optional<List<MappingReader.Item>> items =
-                security.stringItems("allowedPrivateNetworks", "allowedPrivateNetworks: [127.0.0.0/8, \"::1/128\"]");
-        if (items.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> networks = new ArrayList<>();
-        for (MappingReader.Item item : items.get()) {
-            CidrBlock.Parsed parsed = CidrBlock.tryParse(item.text());
-            if (parsed.block() == null) {
-                problems.add(
-                        item.position(),
-                        item.path(),
-                        "\"" + item.text() + "\" is not a valid CIDR block: " + parsed.problem(),
-                        parsed.fix());
-            } else {
-                networks.add(item.text());
-            }
-        }
-        return Optional.of(networks);
     }
 }

@@ -1,11 +1,13 @@
 package dev.portico.oauth;
 
+import dev.portico.config.LimitsConfig;
 import dev.portico.config.OAuthConfig;
 import dev.portico.config.Secret;
 import dev.portico.oauth.audit.AuditEvent;
 import dev.portico.oauth.audit.AuditRecord;
 import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.callback.CallbackServlet;
+import dev.portico.oauth.callback.ClientRateLimit;
 import dev.portico.oauth.callback.SignInCompletion;
 import dev.portico.oauth.callback.SignInEndpoints;
 import dev.portico.oauth.callback.StartLinkCheck;
@@ -29,6 +31,8 @@ import dev.portico.oauth.flow.SignInTargets;
 import dev.portico.oauth.grant.ClientCredentialsTokens;
 import dev.portico.oauth.grant.ExchangedTokens;
 import dev.portico.oauth.http.OutboundHttp;
+import dev.portico.oauth.limits.ClientAddresses;
+import dev.portico.oauth.limits.SignInRateLimits;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.AccessTokens;
 import dev.portico.oauth.token.InMemoryTokenStore;
@@ -41,6 +45,7 @@ import dev.portico.oauth.token.TokenStore;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -80,6 +85,9 @@ public final class OAuthBroker implements AutoCloseable {
     private final AuthAudit audit;
     private final MachineUpstreams machines;
     private final SignOut signOut;
+    private final SignInRateLimits rateLimits;
+    /** Shared by every start servlet, so that a check in front (inbound authentication) does not double the limit. */
+    private final ClientRateLimit startLinkRateLimit;
     /** The last target found per upstream name, so a token can be picked without network. */
     private final ConcurrentHashMap<String, SignInTarget> targets = new ConcurrentHashMap<>();
 
@@ -107,8 +115,15 @@ public final class OAuthBroker implements AutoCloseable {
                         portico,
                         http.nimbusSender(),
                         settings.registrationStore().orElseGet(InMemoryRegistrationStore::new)));
-        this.signIns = settings.signInStore().orElseGet(() -> new InMemorySignInStore(clock));
-        this.tokens = settings.tokenStore().orElseGet(InMemoryTokenStore::new);
+        LimitsConfig limits = settings.limits();
+        this.signIns = settings.signInStore()
+                .orElseGet(() -> new InMemorySignInStore(
+                        clock, limits.maxPendingSignIns(), limits.maxPendingSignInsPerSession(), settings.evictions()));
+        this.tokens = settings.tokenStore()
+                .orElseGet(() -> new InMemoryTokenStore(
+                        limits.maxTokenSetsPerSession(), limits.maxTokenSets(), settings.evictions()));
+        this.rateLimits = new SignInRateLimits(limits, clock);
+        ClientAddresses clientAddresses = new ClientAddresses(limits.trustedProxyBlocks());
         this.tokenClient = new TokenClient(http.nimbusSender(), clock);
         this.audit = new AuthAudit(clock);
         this.accessTokens = new AccessTokens(tokens, tokenClient, clock, oauth.refreshMargin(), audit);
@@ -121,9 +136,11 @@ public final class OAuthBroker implements AutoCloseable {
                 this::signedInToken,
                 (owner, subject) -> onUnauthorized(owner, subject, 401, List.of()));
         this.signOut = new SignOut(tokens, signIns, handedOut, targets, new TokenRevoker(http.nimbusSender()), audit);
-        this.startServlet = new StartServlet(signIns, endpoints, clock);
+        this.startLinkRateLimit = new ClientRateLimit("sign-in start link", clientAddresses, rateLimits::startLink);
+        this.startServlet = new StartServlet(signIns, endpoints, clock, startLinkRateLimit);
         this.callbackServlet = new CallbackServlet(
                 signIns,
+                new ClientRateLimit("sign-in callback", clientAddresses, rateLimits::callback),
                 new SignInCompletion() {
                     @Override
                     public void complete(PendingSignIn signIn, Secret code) throws TokenRequestException {
@@ -285,9 +302,23 @@ public final class OAuthBroker implements AutoCloseable {
         }
     }
 
-    /** Starts a sign-in for {@code target} and hands out its start link. */
-    private SignInOutcome.SignInRequired startSignIn(String owner, SignInTarget target) {
+    /**
+     * Starts a sign-in for {@code target} and hands out its start link, unless the owner started as many as {@code
+     * limits.signInStartsPerMinutePerSession} allows: then a temporary failure that says when to retry.
+     */
+    private SignInOutcome startSignIn(String owner, SignInTarget target) {
         String name = target.upstream();
+        Optional<Duration> retryAfter = rateLimits.signInStart(owner);
+        if (retryAfter.isPresent()) {
+            long seconds = retryAfter.get().toSeconds();
+            LOG.warn(
+                    "sign-in refused: rate limit upstream={} owner={} retryAfter={}s",
+                    name,
+                    LogIds.owner(owner),
+                    seconds);
+            return SignInOutcome.Failed.temporary(
+                    "Too many sign-ins started in this session; retry after " + seconds + " s.");
+        }
         PendingSignIn signIn =
                 PendingSignIn.start(owner, target, endpoints.redirectUri(), clock.instant(), oauth.stateTtl());
         signIns.put(signIn);
@@ -340,11 +371,13 @@ public final class OAuthBroker implements AutoCloseable {
                     "scopes=" + String.join(" ", demand.scopes())));
             return new SignInOutcome.Failed(reason);
         }
-        SignInOutcome.SignInRequired signIn = startSignIn(owner, target);
-        stepUps.started(owner, name, signIn.flowId());
-        audit.record(AuditRecord.ok(AuditEvent.STEP_UP, name, target.issuer(), owner)
-                .withDetail("scopes=" + String.join(" ", target.scopes())));
-        return signIn;
+        SignInOutcome started = startSignIn(owner, target);
+        if (started instanceof SignInOutcome.SignInRequired signIn) {
+            stepUps.started(owner, name, signIn.flowId());
+            audit.record(AuditRecord.ok(AuditEvent.STEP_UP, name, target.issuer(), owner)
+                    .withDetail("scopes=" + String.join(" ", target.scopes())));
+        }
+        return started;
     }
 
     /** The scopes of the newest token set the owner holds for the target's issuer and resource. */
@@ -418,7 +451,7 @@ public final class OAuthBroker implements AutoCloseable {
 
     /** The start servlet with {@code check} before the browser binding, for inbound authentication's user check. */
     public HttpServlet startServlet(StartLinkCheck check) {
-        return new StartServlet(signIns, endpoints, clock, check);
+        return new StartServlet(signIns, endpoints, clock, startLinkRateLimit, check);
     }
 
     /** Portico as an OAuth client: the identity it announces through CIMD and dynamic registration. */

@@ -9,6 +9,7 @@ import dev.portico.oauth.OAuthBroker;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import dev.portico.oauth.inbound.BrowserLogin;
 import dev.portico.oauth.inbound.InboundAuthentication;
+import dev.portico.oauth.storage.EvictionListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,12 +50,26 @@ public final class SignInWiring implements AutoCloseable {
 
     /** @param state where the broker keeps sign-ins, tokens and registrations; closed with this wiring */
     public SignInWiring(PorticoConfig config, Supplier<URI> publicBaseUrl, Clock clock, BrokerState state) {
+        this(config, publicBaseUrl, clock, state, EvictionListener.NONE);
+    }
+
+    /**
+     * @param evictions told when the broker's in-memory stores drop entries to keep to {@code limits}' caps (a
+     *     PostgreSQL {@code state} was given its own)
+     */
+    public SignInWiring(
+            PorticoConfig config,
+            Supplier<URI> publicBaseUrl,
+            Clock clock,
+            BrokerState state,
+            EvictionListener evictions) {
         this.config = config;
         this.publicBaseUrl = publicBaseUrl;
         this.state = state;
         this.broker = OAuthBroker.create(state.applyTo(
                 BrokerSettings.of(config.oauth(), publicBaseUrl, OutboundHttpSettings.from(config.security()))
-                        .withClock(clock)));
+                        .withClock(clock)
+                        .withLimits(config.limits(), evictions)));
     }
 
     public SignInBroker signInBroker() {

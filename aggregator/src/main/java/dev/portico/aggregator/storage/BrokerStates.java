@@ -1,6 +1,7 @@
 package dev.portico.aggregator.storage;
 
-import dev.portico.config.StorageConfig;
+import dev.portico.config.PorticoConfig;
+import dev.portico.oauth.storage.EvictionListener;
 
 /** The {@link BrokerState} a configuration asks for. */
 public final class BrokerStates {
@@ -8,12 +9,15 @@ public final class BrokerStates {
     private BrokerStates() {}
 
     /**
-     * In this process for {@code type: memory}; in PostgreSQL for {@code type: postgres}, connected and migrated
-     * before this returns.
+     * In this process for {@code storage.type: memory}; in PostgreSQL for {@code type: postgres}, connected and
+     * migrated before this returns, with the caps of {@code limits} (the in-memory stores get theirs from the broker's
+     * settings) and {@code evictions} told when a store drops entries to keep to them.
      *
      * @throws dev.portico.oauth.storage.StorageUnavailableException if the database cannot be reached or migrated
      */
-    public static BrokerState from(StorageConfig storage) {
-        return storage.isPostgres() ? PostgresBrokerState.start(storage) : BrokerState.inProcess();
+    public static BrokerState from(PorticoConfig config, EvictionListener evictions) {
+        return config.storage().isPostgres()
+                ? PostgresBrokerState.start(config.storage(), config.limits(), evictions)
+                : BrokerState.inProcess();
     }
 }

@@ -1,7 +1,9 @@
 package dev.portico.aggregator.storage;
 
+import dev.portico.config.LimitsConfig;
 import dev.portico.config.StorageConfig;
 import dev.portico.oauth.BrokerSettings;
+import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.store.postgres.PostgresStorage;
 import dev.portico.store.postgres.PostgresStorageSettings;
 import java.util.Optional;
@@ -16,7 +18,7 @@ final class PostgresBrokerState implements BrokerState {
     }
 
     /** Connects, applies the schema migrations and starts the sweeper; fails when the database cannot be used. */
-    static PostgresBrokerState start(StorageConfig config) {
+    static PostgresBrokerState start(StorageConfig config, LimitsConfig limits, EvictionListener evictions) {
         PostgresStorageSettings settings = PostgresStorageSettings.of(
                         config.url().orElseThrow(),
                         config.username().orElse(""),
@@ -25,7 +27,7 @@ final class PostgresBrokerState implements BrokerState {
                         config.previousEncryptionKeys())
                 .withPool(config.maxPoolSize(), PostgresStorageSettings.DEFAULT_CONNECTION_TIMEOUT)
                 .withSweeping(config.sweepInterval(), PostgresStorageSettings.DEFAULT_EXPIRED_RETENTION);
-        return new PostgresBrokerState(PostgresStorage.start(settings));
+        return new PostgresBrokerState(PostgresStorage.start(settings, limits, evictions));
     }
 
     @Override

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@code iss_missing}, {@code iss_mismatch}, {@code missing_code}, {@code internal_error}); the completion records the
  * code exchange's outcome itself.
  *
+ * <p>Before anything else, the client address must be within {@code limits.callbacksPerMinutePerClientIp}; beyond it
+ * the answer is 429 with {@code Retry-After}, and the state is not spent, so the same callback URL works on a retry.
+ *
  * <p>{@code HEAD} is refused, so that a probe cannot spend the state.
  */
 public final class CallbackServlet extends HttpServlet {
@@ -44,17 +47,22 @@ public final class CallbackServlet extends HttpServlet {
     private static final int MAX_ECHOED = 100;
 
     private final transient SignInStore store;
+    private final transient ClientRateLimit rateLimit;
     private final transient SignInCompletion completion;
     private final transient AuthAudit audit;
 
-    public CallbackServlet(SignInStore store, SignInCompletion completion, AuthAudit audit) {
+    public CallbackServlet(SignInStore store, ClientRateLimit rateLimit, SignInCompletion completion, AuthAudit audit) {
         this.store = Objects.requireNonNull(store, "store");
+        this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit");
         this.completion = Objects.requireNonNull(completion, "completion");
         this.audit = Objects.requireNonNull(audit, "audit");
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (rateLimit.refused(request, response)) {
+            return;
+        }
         try {
             serve(request, response);
         } catch (StorageUnavailableException e) {

@@ -3,6 +3,7 @@ package dev.portico.oauth.callback;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,6 @@ public final class Pages {
         return Collections.unmodifiableMap(headers);
     }
 
-    /** Answers with a page. */
     /**
      * The sign-in store (a database) cannot be reached: nothing is lost, the same link or callback may work again in
      * a moment.
@@ -58,6 +58,22 @@ public final class Pages {
                 "Portico cannot reach its sign-in storage right now. Reload this page in a moment.");
     }
 
+    /**
+     * A rate limit was reached (RFC 6585 §4): 429 with {@code Retry-After} in whole seconds (RFC 9110 §10.2.3), and a
+     * page that says the same to a person.
+     */
+    public static void tooManyRequests(HttpServletResponse response, Duration retryAfter) throws IOException {
+        long seconds = Math.max(1, retryAfter.toSeconds());
+        response.setHeader("Retry-After", Long.toString(seconds));
+        send(
+                response,
+                429,
+                "Too many requests",
+                "Too many sign-in requests came from your network in the last minute. Reload this page in " + seconds
+                        + " seconds.");
+    }
+
+    /** Answers with a page. */
     public static void send(HttpServletResponse response, int status, String title, String message) throws IOException {
         byte[] body = render(title, message).getBytes(StandardCharsets.UTF_8);
         applySecurityHeaders(response);

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>302 to the authorization URL on the first visit and on a revisit from the same browser;
  *   <li>409 when another browser opened the link first;
- *   <li>404 for an unknown link, 410 for an expired one.
+ *   <li>404 for an unknown link, 410 for an expired one;
+ *   <li>429 with {@code Retry-After} when the client address opened more start links than {@code
+ *       limits.signInStartsPerMinutePerClientIp} allows, before the link is even looked up.
  * </ul>
  *
  * <p>A {@link StartLinkCheck} may stand before the binding: with inbound authentication, the browser must first be
@@ -48,22 +50,32 @@ public final class StartServlet extends HttpServlet {
     private final transient SignInStore store;
     private final transient SignInEndpoints endpoints;
     private final transient Clock clock;
+    private final transient ClientRateLimit rateLimit;
     private final transient StartLinkCheck check;
 
-    public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock) {
-        this(store, endpoints, clock, StartLinkCheck.NONE);
+    public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock, ClientRateLimit rateLimit) {
+        this(store, endpoints, clock, rateLimit, StartLinkCheck.NONE);
     }
 
     /** @param check what a browser must pass before the link binds the sign-in to it */
-    public StartServlet(SignInStore store, SignInEndpoints endpoints, Clock clock, StartLinkCheck check) {
+    public StartServlet(
+            SignInStore store,
+            SignInEndpoints endpoints,
+            Clock clock,
+            ClientRateLimit rateLimit,
+            StartLinkCheck check) {
         this.store = Objects.requireNonNull(store, "store");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit");
         this.check = Objects.requireNonNull(check, "check");
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (rateLimit.refused(request, response)) {
+            return;
+        }
         try {
             serve(request, response);
         } catch (StorageUnavailableException e) {

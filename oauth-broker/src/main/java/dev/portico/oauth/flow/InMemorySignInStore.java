@@ -1,11 +1,15 @@
 package dev.portico.oauth.flow;
 
+import dev.portico.oauth.storage.EvictionListener;
+import dev.portico.oauth.storage.StoreEvictions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +17,10 @@ import java.util.Optional;
 /**
  * {@link SignInStore} in the heap of one process: the start link and the callback must reach the same replica.
  *
- * <p>Bounded: at most {@code maxEntries} sign-ins, the oldest dropped first when a new one would exceed that (a
- * client that starts sign-ins in a loop cannot exhaust memory; the worst it does is expire its own older links).
+ * <p>Bounded: at most {@code maxPerOwner} sign-ins per owner and {@code maxEntries} in all, the oldest (of the owner,
+ * or of all) dropped first when a new one would exceed that, with a log line and a call to the {@link
+ * EvictionListener}. A client that starts sign-ins in a loop cannot exhaust memory; the worst it does is expire its
+ * own older links, and only when many owners together reach the total do others lose theirs.
  * Expired sign-ins stay for {@link #EXPIRED_RETENTION} so that a late click gets "expired" rather than "unknown", and
  * are swept on {@link #put} at most every {@link #SWEEP_INTERVAL}; no thread of its own.
  *
@@ -35,20 +41,33 @@ public final class InMemorySignInStore implements SignInStore {
 
     private final Clock clock;
     private final int maxEntries;
+    private final int maxPerOwner;
+    private final StoreEvictions evictions;
     private final LinkedHashMap<String, PendingSignIn> byState = new LinkedHashMap<>();
     private final Map<String, String> stateByStartId = new HashMap<>();
+    /** Each owner's states, oldest first. */
+    private final Map<String, LinkedHashSet<String>> statesByOwner = new HashMap<>();
+
     private Instant nextSweep = Instant.MIN;
 
     public InMemorySignInStore(Clock clock) {
         this(clock, DEFAULT_MAX_ENTRIES);
     }
 
+    /** With no cap per owner but the total. */
     public InMemorySignInStore(Clock clock, int maxEntries) {
+        this(clock, maxEntries, maxEntries, EvictionListener.NONE);
+    }
+
+    public InMemorySignInStore(Clock clock, int maxEntries, int maxPerOwner, EvictionListener listener) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        if (maxEntries < 1 || maxPerOwner < 1) {
+            throw new IllegalArgumentException(
+                    "maxEntries and maxPerOwner must be positive: " + maxEntries + ", " + maxPerOwner);
         }
         this.maxEntries = maxEntries;
+        this.maxPerOwner = maxPerOwner;
+        this.evictions = new StoreEvictions(StoreEvictions.SIGN_INS, listener);
     }
 
     @Override
@@ -60,11 +79,24 @@ public final class InMemorySignInStore implements SignInStore {
         }
         String state = signIn.state().reveal();
         remove(state);
+        LinkedHashSet<String> ownStates = statesByOwner.getOrDefault(signIn.owner(), new LinkedHashSet<>());
+        int ownEvicted = 0;
+        while (ownStates.size() >= maxPerOwner) {
+            remove(ownStates.iterator().next());
+            ownEvicted++;
+        }
+        evictions.sessionCapReached(signIn.owner(), ownEvicted, maxPerOwner);
+        int evicted = 0;
         while (byState.size() >= maxEntries) {
             remove(byState.keySet().iterator().next());
+            evicted++;
         }
+        evictions.totalCapReached(evicted, maxEntries);
         byState.put(state, signIn);
         stateByStartId.put(signIn.startId(), state);
+        statesByOwner
+                .computeIfAbsent(signIn.owner(), owner -> new LinkedHashSet<>())
+                .add(state);
     }
 
     @Override
@@ -106,25 +138,19 @@ public final class InMemorySignInStore implements SignInStore {
 
     @Override
     public synchronized void forget(String owner) {
-        Iterator<PendingSignIn> it = byState.values().iterator();
-        while (it.hasNext()) {
-            PendingSignIn signIn = it.next();
-            if (signIn.owner().equals(owner)) {
-                stateByStartId.remove(signIn.startId());
-                it.remove();
-            }
+        LinkedHashSet<String> states = statesByOwner.get(owner);
+        if (states != null) {
+            List.copyOf(states).forEach(this::remove);
         }
     }
 
     @Override
     public synchronized void forget(String owner, String upstream) {
-        Iterator<PendingSignIn> it = byState.values().iterator();
-        while (it.hasNext()) {
-            PendingSignIn signIn = it.next();
-            if (signIn.owner().equals(owner) && signIn.upstream().equals(upstream)) {
-                stateByStartId.remove(signIn.startId());
-                it.remove();
-            }
+        LinkedHashSet<String> states = statesByOwner.get(owner);
+        if (states != null) {
+            List.copyOf(states).stream()
+                    .filter(state -> byState.get(state).upstream().equals(upstream))
+                    .forEach(this::remove);
         }
     }
 
@@ -135,15 +161,27 @@ public final class InMemorySignInStore implements SignInStore {
 
     @Override
     public synchronized String toString() {
-        return "InMemorySignInStore[entries=" + byState.size() + ", max=" + maxEntries + "]";
+        return "InMemorySignInStore[entries=" + byState.size() + ", max=" + maxEntries + ", maxPerOwner=" + maxPerOwner
+                + "]";
     }
 
     private PendingSignIn remove(String state) {
         PendingSignIn removed = byState.remove(state);
         if (removed != null) {
-            stateByStartId.remove(removed.startId());
+            forgetIndexes(removed);
         }
         return removed;
+    }
+
+    private void forgetIndexes(PendingSignIn removed) {
+        stateByStartId.remove(removed.startId());
+        LinkedHashSet<String> states = statesByOwner.get(removed.owner());
+        if (states != null) {
+            states.remove(removed.state().reveal());
+            if (states.isEmpty()) {
+                statesByOwner.remove(removed.owner());
+            }
+        }
     }
 
     private void sweep(Instant now) {
@@ -152,8 +190,8 @@ public final class InMemorySignInStore implements SignInStore {
         while (it.hasNext()) {
             PendingSignIn signIn = it.next();
             if (signIn.expiresAt().isBefore(cutoff)) {
-                stateByStartId.remove(signIn.startId());
                 it.remove();
+                forgetIndexes(signIn);
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * A block of IP addresses in CIDR notation ({@code 10.0.0.0/8}, {@code fd00::/8}); a bare address is a block of one.
  * Immutable.
  */
-final class IpNetwork {
+public final class IpNetwork {
 
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -63,7 +63,7 @@ final class IpNetwork {
      * The address an IP literal ({@code 127.0.0.1}, {@code ::1}, {@code [::1]}) stands for, or empty when {@code text}
      * is not a literal. Never looks up a name.
      */
-    static Optional<InetAddress> parseLiteral(String text) {
+    public static Optional<InetAddress> parseLiteral(String text) {
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         byte[] bytes = literal(bare);
         if (bytes == null) {

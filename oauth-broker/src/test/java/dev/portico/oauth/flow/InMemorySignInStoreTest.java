@@ -3,6 +3,7 @@ package dev.portico.oauth.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.oauth.MutableClock;
+import dev.portico.oauth.limits.RecordedEvictions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +94,51 @@ class InMemorySignInStoreTest {
         for (int i = 1; i < 4; i++) {
             assertThat(small.take(signIns.get(i).state().reveal())).isInstanceOf(SignInLookup.Found.class);
         }
+    }
+
+    @Test
+    void whenAnOwnerReachesItsCapThenItsOldestIsEvictedAndOthersKeepTheirs() {
+        RecordedEvictions evictions = new RecordedEvictions();
+        InMemorySignInStore capped = new InMemorySignInStore(clock, 100, 2, evictions);
+        PendingSignIn other = SignInFixtures.signIn("other-session", clock.instant());
+        capped.put(other);
+        List<PendingSignIn> own = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            PendingSignIn signIn = SignInFixtures.signIn("busy-session", clock.instant());
+            own.add(signIn);
+            capped.put(signIn);
+        }
+
+        assertThat(capped.findByStartId(own.get(0).startId())).isInstanceOf(SignInLookup.Unknown.class);
+        assertThat(capped.findByStartId(own.get(1).startId())).isInstanceOf(SignInLookup.Found.class);
+        assertThat(capped.findByStartId(own.get(2).startId())).isInstanceOf(SignInLookup.Found.class);
+        assertThat(capped.findByStartId(other.startId())).isInstanceOf(SignInLookup.Found.class);
+        assertThat(evictions.heard()).containsExactly("sign-ins/session-cap/1");
+    }
+
+    @Test
+    void whenTheTotalCapIsReachedThenTheListenerHearsOfIt() {
+        RecordedEvictions evictions = new RecordedEvictions();
+        InMemorySignInStore capped = new InMemorySignInStore(clock, 2, 2, evictions);
+        for (int i = 0; i < 3; i++) {
+            capped.put(SignInFixtures.signIn("session-" + i, clock.instant()));
+        }
+
+        assertThat(capped.size()).isEqualTo(2);
+        assertThat(evictions.heard()).containsExactly("sign-ins/total-cap/1");
+    }
+
+    @Test
+    void whenAnOwnerIsForgottenThenItsSlotsAreFreeAgain() {
+        RecordedEvictions evictions = new RecordedEvictions();
+        InMemorySignInStore capped = new InMemorySignInStore(clock, 100, 1, evictions);
+        capped.put(SignInFixtures.signIn("session-1", clock.instant()));
+        capped.forget("session-1");
+
+        capped.put(SignInFixtures.signIn("session-1", clock.instant()));
+
+        assertThat(capped.size()).isEqualTo(1);
+        assertThat(evictions.heard()).isEmpty();
     }
 
     @Test

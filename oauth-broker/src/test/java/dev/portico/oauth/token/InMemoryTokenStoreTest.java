@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.config.Secret;
+import dev.portico.oauth.limits.RecordedEvictions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -98,6 +99,35 @@ class InMemoryTokenStoreTest {
         assertThat(small.find("session-1", ISSUER, Set.of()))
                 .extracting(t -> t.accessToken().reveal())
                 .containsExactly("c", "b");
+    }
+
+    @Test
+    void whenTheTotalCapIsReachedThenTheLeastRecentlyStoredOfAnyOwnerIsDropped() {
+        RecordedEvictions evictions = new RecordedEvictions();
+        InMemoryTokenStore capped = new InMemoryTokenStore(10, 2, evictions);
+        capped.put("session-1", tokens("a", Set.of("a"), Optional.empty()));
+        capped.put("session-2", tokens("b", Set.of("b"), Optional.empty()));
+        capped.put("session-1", tokens("a", Set.of("a"), Optional.empty())); // stored again: now the newest
+        capped.put("session-3", tokens("c", Set.of("c"), Optional.empty()));
+
+        assertThat(capped.find("session-2", ISSUER, Set.of())).isEmpty();
+        assertThat(capped.find("session-1", ISSUER, Set.of())).hasSize(1);
+        assertThat(capped.find("session-3", ISSUER, Set.of())).hasSize(1);
+        assertThat(capped.size()).isEqualTo(2);
+        assertThat(evictions.heard()).containsExactly("tokens/total-cap/1");
+    }
+
+    @Test
+    void whenAnOwnerReachesItsCapThenTheListenerHearsOfIt() {
+        RecordedEvictions evictions = new RecordedEvictions();
+        InMemoryTokenStore capped = new InMemoryTokenStore(1, 10, evictions);
+        capped.put("session-1", tokens("a", Set.of("a"), Optional.empty()));
+        capped.put("session-1", tokens("b", Set.of("b"), Optional.empty()));
+
+        assertThat(capped.find("session-1", ISSUER, Set.of()))
+                .extracting(t -> t.accessToken().reveal())
+                .containsExactly("b");
+        assertThat(evictions.heard()).containsExactly("tokens/session-cap/1");
     }
 
     @Test

@@ -63,6 +63,33 @@ final class Database {
         }
     }
 
+    /**
+     * The common table expressions that keep {@code table} within an owner's cap and a total cap, oldest first,
+     * for a statement that goes on with {@code SELECT ...} over {@code evicted}: {@code beyond_owner} and {@code
+     * beyond_total} pick the rows past each cap in {@code order} (newest first), and {@code evicted} deletes them,
+     * returning for each whether it was past the owner's cap. One statement, so the check and the deletion are one
+     * transaction and one round trip. Its parameters, in order: the owner hash, the rows the owner may keep, and twice
+     * the rows all may keep.
+     *
+     * @param key a column that names one row
+     * @param order an {@code ORDER BY} list that sorts newest first
+     * @param guard a condition the deletion also needs (e.g. that a row was inserted), or {@code TRUE}
+     */
+    static String capTrim(String table, String key, String order, String guard) {
+        // The EXISTS is evaluated once, before anything is sorted: below the total cap (the usual case) it stops a
+        // scan of the table at the cap instead of sorting the whole table on every write.
+        return "beyond_owner AS (SELECT " + key + " FROM " + table + " WHERE owner_hash = ? ORDER BY " + order
+                + " OFFSET ?), beyond_total AS (SELECT " + key + " FROM " + table + " WHERE EXISTS (SELECT 1 FROM "
+                + table + " OFFSET ? LIMIT 1) ORDER BY " + order + " OFFSET ?), evicted AS (DELETE FROM " + table
+                + " WHERE " + guard + " AND " + key + " IN (SELECT "
+                + key + " FROM beyond_owner UNION SELECT " + key + " FROM beyond_total) RETURNING " + key
+                + " IN (SELECT " + key + " FROM beyond_owner) AS own)";
+    }
+
+    /** The counts a {@link #capTrim} statement ends with: {@code own_evicted}, {@code other_evicted}. */
+    static final String EVICTED_COUNTS = "(SELECT count(*) FROM evicted WHERE own) AS own_evicted,"
+            + " (SELECT count(*) FROM evicted WHERE NOT own) AS other_evicted";
+
     static StorageUnavailableException unavailable(String operation, SQLException e) {
         String state = e.getSQLState() == null ? "no SQLState" : "SQLState " + e.getSQLState();
         return new StorageUnavailableException(

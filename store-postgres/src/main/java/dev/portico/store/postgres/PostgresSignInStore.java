@@ -5,6 +5,8 @@ import dev.portico.oauth.flow.BindOutcome;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.EvictionListener;
+import dev.portico.oauth.storage.StoreEvictions;
 import dev.portico.store.postgres.FieldCipher.Place;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -22,27 +24,46 @@ import java.util.Optional;
  * business: {@code expires_at} is its {@code now()} at insert plus the sign-in's time to live, and every read
  * compares with its {@code now()}, so replicas with skewed clocks agree. {@link #take} is a single {@code DELETE ...
  * RETURNING}: of concurrent takes exactly one gets the row. Expired rows stay {@link #EXPIRED_RETENTION_DEFAULT} (so a
- * late click reads "expired") and are then swept by {@link PostgresStorage}'s background task. At most {@link
- * #MAX_PER_OWNER} sign-ins are kept per owner, the oldest dropped first.
+ * late click reads "expired") and are then swept by {@link PostgresStorage}'s background task.
+ *
+ * <p>At most {@code maxPerOwner} sign-ins are kept per owner and {@code maxTotal} in all: the insert that goes beyond
+ * either deletes the oldest (by {@code created_at}) in the same statement, and {@link StoreEvictions} logs it and
+ * tells the listener. Replicas inserting at the same moment may each trim, so the table can briefly hold a few less
+ * than the cap, never more once both committed.
  */
 final class PostgresSignInStore implements SignInStore {
 
     static final Duration EXPIRED_RETENTION_DEFAULT = Duration.ofMinutes(30);
-
-    /** A client that starts sign-ins in a loop expires its own older links, and fills nothing. */
-    static final int MAX_PER_OWNER = 100;
 
     private static final String TABLE = "portico_sign_ins";
     private static final String COLUMNS = "state_hash, start_hash, owner_hash, upstream, flow_id, state_enc,"
             + " start_id_enc, owner_enc, verifier_enc, authorization_url_enc, client_secret_enc, details::text,"
             + " redirect_uri, browser_binding, expires_at <= now() AS expired";
 
+    /**
+     * Inserts a sign-in unless its state or start id is taken, and, only if it did, deletes the oldest beyond the
+     * caps, in one statement.
+     */
+    private static final String INSERT_WITHIN_CAPS = "WITH inserted AS (INSERT INTO " + TABLE
+            + " (state_hash, start_hash, owner_hash, upstream, flow_id, state_enc, start_id_enc, owner_enc,"
+            + " verifier_enc, authorization_url_enc, client_secret_enc, details, redirect_uri, expires_at,"
+            + " browser_binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?,"
+            + " now() + make_interval(secs => ?), ?) ON CONFLICT DO NOTHING RETURNING state_hash), "
+            + Database.capTrim(TABLE, "state_hash", "created_at DESC, state_hash", "EXISTS (SELECT 1 FROM inserted)")
+            + " SELECT (SELECT count(*) FROM inserted) AS inserted, " + Database.EVICTED_COUNTS;
+
     private final Database db;
     private final FieldCipher cipher;
+    private final int maxPerOwner;
+    private final int maxTotal;
+    private final StoreEvictions evictions;
 
-    PostgresSignInStore(Database db, FieldCipher cipher) {
+    PostgresSignInStore(Database db, FieldCipher cipher, int maxPerOwner, int maxTotal, EvictionListener listener) {
         this.db = db;
         this.cipher = cipher;
+        this.maxPerOwner = maxPerOwner;
+        this.maxTotal = maxTotal;
+        this.evictions = new StoreEvictions(StoreEvictions.SIGN_INS, listener);
     }
 
     @Override
@@ -51,11 +72,7 @@ final class PostgresSignInStore implements SignInStore {
         String ownerHash = Hashes.sha256(signIn.owner());
         Duration ttl = Duration.between(signIn.createdAt(), signIn.expiresAt());
         int inserted = db.run("storing a sign-in", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
-                    + " (state_hash, start_hash, owner_hash, upstream, flow_id, state_enc, start_id_enc, owner_enc,"
-                    + " verifier_enc, authorization_url_enc, client_secret_enc, details, redirect_uri, expires_at,"
-                    + " browser_binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?,"
-                    + " now() + make_interval(secs => ?), ?) ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_WITHIN_CAPS)) {
                 int i = 0;
                 insert.setString(++i, stateHash);
                 insert.setString(++i, Hashes.sha256(signIn.startId()));
@@ -79,25 +96,21 @@ final class PostgresSignInStore implements SignInStore {
                 insert.setString(++i, signIn.redirectUri().toString());
                 insert.setDouble(++i, ttl.toNanos() / 1e9);
                 insert.setString(++i, signIn.browserBinding().orElse(null));
-                int rows = insert.executeUpdate();
-                if (rows == 1) {
-                    dropBeyondCap(connection, ownerHash);
+                // The deletion sees the table as it was before the insert: one less than each cap may stay.
+                insert.setString(++i, ownerHash);
+                insert.setInt(++i, maxPerOwner - 1);
+                insert.setInt(++i, maxTotal - 1);
+                insert.setInt(++i, maxTotal - 1);
+                try (ResultSet result = insert.executeQuery()) {
+                    result.next();
+                    evictions.sessionCapReached(signIn.owner(), result.getInt("own_evicted"), maxPerOwner);
+                    evictions.totalCapReached(result.getInt("other_evicted"), maxTotal);
+                    return result.getInt("inserted");
                 }
-                return rows;
             }
         });
         if (inserted == 0) {
             throw new SignInCollisionException();
-        }
-    }
-
-    private static void dropBeyondCap(java.sql.Connection connection, String ownerHash) throws SQLException {
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE state_hash IN"
-                + " (SELECT state_hash FROM " + TABLE + " WHERE owner_hash = ?"
-                + " ORDER BY created_at DESC, state_hash OFFSET ?)")) {
-            trim.setString(1, ownerHash);
-            trim.setInt(2, MAX_PER_OWNER);
-            trim.executeUpdate();
         }
     }
 

@@ -2,8 +2,10 @@ package dev.portico.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.portico.config.LimitsConfig;
 import dev.portico.oauth.client.RegistrationStore;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.TokenStore;
 import java.sql.Connection;
@@ -55,12 +57,25 @@ public final class PostgresStorage implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String displayUrl;
 
-    private PostgresStorage(HikariDataSource dataSource, FieldCipher cipher, PostgresStorageSettings settings) {
+    private PostgresStorage(
+            HikariDataSource dataSource,
+            FieldCipher cipher,
+            PostgresStorageSettings settings,
+            LimitsConfig limits,
+            EvictionListener evictions) {
         this.dataSource = dataSource;
         this.displayUrl = settings.displayUrl();
         Database db = new Database(dataSource);
-        this.signIns = new PostgresSignInStore(db, cipher);
-        this.tokens = new PostgresTokenStore(db, cipher, LAST_READ_OWNERS, LAST_READ_LIFETIME);
+        this.signIns = new PostgresSignInStore(
+                db, cipher, limits.maxPendingSignInsPerSession(), limits.maxPendingSignIns(), evictions);
+        this.tokens = new PostgresTokenStore(
+                db,
+                cipher,
+                LAST_READ_OWNERS,
+                LAST_READ_LIFETIME,
+                limits.maxTokenSetsPerSession(),
+                limits.maxTokenSets(),
+                evictions);
         this.registrations = new PostgresRegistrationStore(db, cipher);
         this.availability = new Availability(this::ping, AVAILABILITY_CACHE);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -80,7 +95,21 @@ public final class PostgresStorage implements AutoCloseable {
      * @throws StorageUnavailableException when the database cannot be reached or migrated
      */
     public static PostgresStorage start(PostgresStorageSettings settings) {
+        return start(settings, LimitsConfig.defaults(), EvictionListener.NONE);
+    }
+
+    /**
+     * Connects, migrates the schema and starts sweeping; the stores keep to the caps of {@code limits} ({@code
+     * maxPendingSignIns*}, {@code maxTokenSets*}) and tell {@code evictions} when they drop entries to do so.
+     *
+     * @throws IllegalArgumentException when a key is shorter than 32 bytes
+     * @throws StorageUnavailableException when the database cannot be reached or migrated
+     */
+    public static PostgresStorage start(
+            PostgresStorageSettings settings, LimitsConfig limits, EvictionListener evictions) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(evictions, "evictions");
         FieldCipher cipher = new FieldCipher(settings.encryptionKey(), settings.previousKeys());
         HikariDataSource dataSource;
         try {
@@ -98,7 +127,7 @@ public final class PostgresStorage implements AutoCloseable {
                     .table("portico_schema_history")
                     .load()
                     .migrate();
-            PostgresStorage storage = new PostgresStorage(dataSource, cipher, settings);
+            PostgresStorage storage = new PostgresStorage(dataSource, cipher, settings, limits, evictions);
             LOG.info(
                     "PostgreSQL storage ready at {} (encryption key id {})",
                     settings.displayUrl(),

@@ -2,7 +2,9 @@ package dev.portico.store.postgres;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StorageUnavailableException;
+import dev.portico.oauth.storage.StoreEvictions;
 import dev.portico.oauth.token.LogIds;
 import dev.portico.oauth.token.TokenRequestException;
 import dev.portico.oauth.token.TokenSet;
@@ -42,24 +44,43 @@ import org.slf4j.LoggerFactory;
  * the owner in this process (forgotten on every write, so it is only ever used during an outage): a call whose token
  * is still valid keeps working, a refresh or a new sign-in does not. Every other method throws {@link
  * StorageUnavailableException}.
+ *
+ * <p>As in memory, at most {@code maxPerOwner} sets are kept per owner and {@code maxTotal} in all: the write that goes
+ * beyond either deletes the least recently stored in the same transaction, and {@link StoreEvictions} logs it and
+ * tells the listener.
  */
 final class PostgresTokenStore implements TokenStore {
-
-    /** Beyond this many sets per owner, the least recently stored is dropped, as in memory. */
-    static final int MAX_PER_OWNER = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTokenStore.class);
     private static final String TABLE = "portico_tokens";
     private static final String COLUMNS = "owner_hash, issuer, scopes, resource, access_token_enc, access_token_hash,"
             + " refresh_token_enc, expires_at, client_id, stored_order";
 
+    /** Deletes the least recently stored sets beyond the owner's cap and the total, after a write. */
+    private static final String TRIM_TO_CAPS = "WITH "
+            + Database.capTrim(TABLE, "stored_order", "stored_order DESC", "TRUE") + " SELECT "
+            + Database.EVICTED_COUNTS;
+
     private final Database db;
     private final FieldCipher cipher;
     private final Cache<String, List<TokenSet>> lastRead;
+    private final int maxPerOwner;
+    private final int maxTotal;
+    private final StoreEvictions evictions;
 
-    PostgresTokenStore(Database db, FieldCipher cipher, int lastReadOwners, Duration lastReadLifetime) {
+    PostgresTokenStore(
+            Database db,
+            FieldCipher cipher,
+            int lastReadOwners,
+            Duration lastReadLifetime,
+            int maxPerOwner,
+            int maxTotal,
+            EvictionListener listener) {
         this.db = db;
         this.cipher = cipher;
+        this.maxPerOwner = maxPerOwner;
+        this.maxTotal = maxTotal;
+        this.evictions = new StoreEvictions(StoreEvictions.TOKENS, listener);
         this.lastRead = Caffeine.newBuilder()
                 .maximumSize(lastReadOwners)
                 .expireAfterWrite(lastReadLifetime)
@@ -70,7 +91,7 @@ final class PostgresTokenStore implements TokenStore {
     public void put(String owner, TokenSet tokens) {
         written(
                 owner,
-                () -> db.run("storing a token set", connection -> {
+                () -> db.inTransaction("storing a token set", connection -> {
                     upsert(connection, owner, tokens);
                     return null;
                 }));
@@ -230,13 +251,16 @@ final class PostgresTokenStore implements TokenStore {
             upsert.setString(9, tokens.clientId());
             upsert.executeUpdate();
         }
-        try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE owner_hash = ?"
-                + " AND stored_order IN (SELECT stored_order FROM " + TABLE + " WHERE owner_hash = ?"
-                + " ORDER BY stored_order DESC OFFSET ?)")) {
+        try (PreparedStatement trim = connection.prepareStatement(TRIM_TO_CAPS)) {
             trim.setString(1, ownerHash);
-            trim.setString(2, ownerHash);
-            trim.setInt(3, MAX_PER_OWNER);
-            trim.executeUpdate();
+            trim.setInt(2, maxPerOwner);
+            trim.setInt(3, maxTotal);
+            trim.setInt(4, maxTotal);
+            try (ResultSet result = trim.executeQuery()) {
+                result.next();
+                evictions.sessionCapReached(owner, result.getInt("own_evicted"), maxPerOwner);
+                evictions.totalCapReached(result.getInt("other_evicted"), maxTotal);
+            }
         }
     }
 

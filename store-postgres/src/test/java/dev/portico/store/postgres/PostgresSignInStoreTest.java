@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.portico.config.LimitsConfig;
 import dev.portico.config.Secret;
 import dev.portico.oauth.flow.BindOutcome;
 import dev.portico.oauth.flow.PendingSignIn;
@@ -204,10 +205,10 @@ class PostgresSignInStoreTest {
     }
 
     @Test
-    void anOwnerKeepsAtMostTheNewestHundredSignIns() {
+    void anOwnerKeepsAtMostItsCapOfNewestSignIns() {
         String owner = Fixtures.owner();
         List<PendingSignIn> signIns = new ArrayList<>();
-        for (int i = 0; i < PostgresSignInStore.MAX_PER_OWNER + 5; i++) {
+        for (int i = 0; i < LimitsConfig.defaults().maxPendingSignInsPerSession() + 5; i++) {
             PendingSignIn signIn = Fixtures.signIn(owner);
             signIns.add(signIn);
             store.put(signIn);

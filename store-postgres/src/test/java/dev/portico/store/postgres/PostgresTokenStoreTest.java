@@ -3,6 +3,7 @@ package dev.portico.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portico.config.LimitsConfig;
 import dev.portico.config.Secret;
 import dev.portico.oauth.token.TokenRequestException;
 import dev.portico.oauth.token.TokenSet;
@@ -160,16 +161,16 @@ class PostgresTokenStoreTest {
     }
 
     @Test
-    void anOwnerKeepsAtMostTheNewestSixtyFourSets() {
+    void anOwnerKeepsAtMostItsCapOfNewestSets() {
         String owner = Fixtures.owner();
         List<TokenSet> sets = new ArrayList<>();
-        for (int i = 0; i < PostgresTokenStore.MAX_PER_OWNER + 3; i++) {
+        for (int i = 0; i < LimitsConfig.defaults().maxTokenSetsPerSession() + 3; i++) {
             TokenSet tokens = Fixtures.tokens(Set.of("scope-" + i), Optional.empty());
             sets.add(tokens);
             store.put(owner, tokens);
         }
         List<TokenSet> held = store.find(owner, Fixtures.ISSUER, Set.of());
-        assertThat(held).hasSize(PostgresTokenStore.MAX_PER_OWNER);
+        assertThat(held).hasSize(LimitsConfig.defaults().maxTokenSetsPerSession());
         assertThat(held.get(0)).isEqualTo(sets.get(sets.size() - 1));
         assertThat(held).doesNotContain(sets.get(0), sets.get(1), sets.get(2));
     }

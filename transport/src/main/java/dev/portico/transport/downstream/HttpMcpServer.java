@@ -1,5 +1,6 @@
 package dev.portico.transport.downstream;
 
+import dev.portico.config.LimitsConfig;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
@@ -22,6 +23,8 @@ import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -81,9 +84,14 @@ public final class HttpMcpServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads);
         threads.setName("portico-http");
         this.jetty = new Server(threads);
-        this.connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        // Jetty 12 has no separate timeout for reading a request's headers: a client that sends half a request line
+        // and stalls is closed by the connector's idle timeout, and one that trickles is bounded by the header size.
+        http.setRequestHeaderSize(builder.maxRequestHeaderBytes);
+        this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(builder.host);
         connector.setPort(builder.port);
+        connector.setIdleTimeout(builder.idleTimeout.toMillis());
         jetty.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
@@ -106,6 +114,11 @@ public final class HttpMcpServer implements AutoCloseable {
         requestIds.setAsyncSupported(true);
         context.addFilter(requestIds, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(requestIds, MESSAGE_PATH, EnumSet.of(DispatcherType.REQUEST));
+        // /sse takes no POST, but a body sent there must not be read past the same limit either; its GET stream is
+        // left exactly as the SDK answers it.
+        FilterHolder ssePosts = new FilterHolder(RequestIdFilter.postsOnly(builder.maxRequestBytes));
+        ssePosts.setAsyncSupported(true);
+        context.addFilter(ssePosts, SSE_PATH, EnumSet.of(DispatcherType.REQUEST));
         FilterHolder disconnectFilter = new FilterHolder(disconnects);
         disconnectFilter.setAsyncSupported(true);
         context.addFilter(disconnectFilter, SSE_PATH, EnumSet.of(DispatcherType.REQUEST));
@@ -166,7 +179,9 @@ public final class HttpMcpServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private int maxThreads = 200;
-        private int maxRequestBytes = 4 * 1024 * 1024;
+        private int maxRequestBytes = LimitsConfig.DEFAULT_MAX_REQUEST_BYTES;
+        private int maxRequestHeaderBytes = LimitsConfig.DEFAULT_MAX_REQUEST_HEADER_BYTES;
+        private Duration idleTimeout = LimitsConfig.DEFAULT_IDLE_TIMEOUT;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private RequestAuthenticator authenticator;
@@ -190,9 +205,27 @@ public final class HttpMcpServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest JSON-RPC message a client may POST to {@code /mcp} or {@code /message}; larger ones get 413. */
+        /**
+         * The largest body a client may POST to {@code /mcp}, {@code /message} or {@code /sse}; larger ones get 413
+         * with a JSON-RPC error.
+         */
         public Builder maxRequestBytes(int maxRequestBytes) {
             this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
+
+        /** The largest request line plus headers the listener reads; larger ones get 431. */
+        public Builder maxRequestHeaderBytes(int maxRequestHeaderBytes) {
+            this.maxRequestHeaderBytes = maxRequestHeaderBytes;
+            return this;
+        }
+
+        /**
+         * How long a connection may go without a byte in either direction, also while its request headers are still
+         * arriving, before the listener closes it. Must exceed the 30 s keep-alive of event streams.
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
             return this;
         }
 

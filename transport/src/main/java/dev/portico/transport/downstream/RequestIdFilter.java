@@ -50,15 +50,30 @@ final class RequestIdFilter implements Filter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxBodyBytes;
+    private final boolean postsOnly;
 
     RequestIdFilter(int maxBodyBytes) {
+        this(maxBodyBytes, false);
+    }
+
+    private RequestIdFilter(int maxBodyBytes, boolean postsOnly) {
         this.maxBodyBytes = maxBodyBytes;
+        this.postsOnly = postsOnly;
+    }
+
+    /** Checks POSTs as this filter does, and lets every other request through untouched (for {@code /sse}). */
+    static RequestIdFilter postsOnly(int maxBodyBytes) {
+        return new RequestIdFilter(maxBodyBytes, true);
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!"POST".equalsIgnoreCase(http.getMethod()) && postsOnly) {
             chain.doFilter(request, response);
             return;
         }
