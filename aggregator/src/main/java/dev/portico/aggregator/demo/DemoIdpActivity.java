@@ -13,6 +13,7 @@ final class DemoIdpActivity {
 
     private final List<TokenRequestRecord> tokenRequests = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
+    private final DemoSecretsSeen secrets = new DemoSecretsSeen();
 
     void tokenRequest(TokenRequestRecord record) {
         tokenRequests.add(record);
@@ -23,6 +24,11 @@ final class DemoIdpActivity {
         String line = endpoint + ": " + reason;
         refusals.add(line);
         log.info("Demo identity provider refused a request at {}", line);
+    }
+
+    /** Where the endpoints note every secret they issue or are sent. */
+    DemoSecretsSeen secrets() {
+        return secrets;
     }
 
     List<TokenRequestRecord> tokenRequests() {
