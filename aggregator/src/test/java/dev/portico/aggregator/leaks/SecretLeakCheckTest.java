@@ -75,18 +75,14 @@ class SecretLeakCheckTest {
     @Test
     void whenSecretsAreLoggedAtTraceOrInsideExceptionsThenTheCaptureKeepsThemAndTheScanFindsThem() {
         Logger portico = LoggerFactory.getLogger("dev.portico.leaktest");
-        TraceEverything tracing = TraceEverything.start();
-        List<CapturedLine> lines;
-        try {
+        List<CapturedLine> lines = whileTracing(() -> {
             portico.trace("sending {}", ACCESS_TOKEN);
             IllegalStateException failure =
                     new IllegalStateException("outer", new RuntimeException("cause with code " + CODE));
             failure.addSuppressed(new RuntimeException("suppressed with " + VERIFIER));
             portico.debug("exchange failed", failure);
             java.util.logging.Logger.getLogger("some.jul.library").finest("secret " + CLIENT_SECRET);
-        } finally {
-            lines = tracing.stop();
-        }
+        });
 
         assertThat(scanner.scan(lines))
                 .extracting(SecretScanner.Finding::kind)
@@ -96,17 +92,25 @@ class SecretLeakCheckTest {
     @Test
     void whenAWireLibraryLogsBelowInfoThenPorticosFilterDropsItEvenAtTrace() {
         Logger jetty = LoggerFactory.getLogger("org.eclipse.jetty.http.HttpParser");
-        TraceEverything tracing = TraceEverything.start();
-        List<CapturedLine> lines;
-        try {
+        List<CapturedLine> lines = whileTracing(() -> {
             jetty.debug("FIELD(Authorization: Bearer {})", ACCESS_TOKEN);
             jetty.trace("FIELD(Mcp-Session-Id: {})", SESSION_ID);
             jetty.warn("bad message from a client");
+        });
+
+        assertThat(lines).extracting(CapturedLine::text).containsExactly("bad message from a client");
+    }
+
+    /** What is captured while {@code logging} runs with every logger at TRACE. */
+    private static List<CapturedLine> whileTracing(Runnable logging) {
+        TraceEverything tracing = TraceEverything.start();
+        List<CapturedLine> lines;
+        try {
+            logging.run();
         } finally {
             lines = tracing.stop();
         }
-
-        assertThat(lines).extracting(CapturedLine::text).containsExactly("bad message from a client");
+        return lines;
     }
 
     private static CapturedLine line(String text) {
