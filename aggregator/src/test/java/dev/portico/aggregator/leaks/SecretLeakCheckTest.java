@@ -101,6 +101,18 @@ class SecretLeakCheckTest {
         assertThat(lines).extracting(CapturedLine::text).containsExactly("bad message from a client");
     }
 
+    @Test
+    void whenTheSdkNamesASessionInAWarningThenOnlyItsHeadIsLogged() {
+        Logger sdk = LoggerFactory.getLogger("io.modelcontextprotocol.util.KeepAliveScheduler");
+        List<CapturedLine> lines =
+                whileTracing(() -> sdk.warn("Keep-alive ping to session {} failed: {}", SESSION_ID, "gone"));
+
+        assertThat(lines)
+                .extracting(CapturedLine::text)
+                .containsExactly("Keep-alive ping to session " + SESSION_ID.substring(0, 8) + "… failed: gone");
+        assertThat(scanner.scan(lines)).isEmpty();
+    }
+
     /** What is captured while {@code logging} runs with every logger at TRACE. */
     private static List<CapturedLine> whileTracing(Runnable logging) {
         TraceEverything tracing = TraceEverything.start();
