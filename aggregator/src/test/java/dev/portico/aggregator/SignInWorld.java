@@ -119,9 +119,9 @@ final class SignInWorld implements AutoCloseable {
     /** Tells the leak check about the secrets Portico was configured with. */
     private static void witnessSecretsOf(PorticoConfig config) {
         for (UpstreamConfig upstream : config.upstreams()) {
-            upstream.auth().flatMap(UpstreamAuthConfig::clientSecret).ifPresent(secret -> {
-                WitnessedSecrets.secret("client_secret", secret.reveal());
-            });
+            upstream.auth()
+                    .flatMap(UpstreamAuthConfig::clientSecret)
+                    .ifPresent(secret -> WitnessedSecrets.secret("client_secret", secret.reveal()));
         }
         config.storage()
                 .password()
