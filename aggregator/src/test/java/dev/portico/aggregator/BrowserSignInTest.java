@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.Chromium;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
@@ -40,6 +41,7 @@ import org.openqa.selenium.WebElement;
  * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}: skipped without them, unless {@code
  * PORTICO_BROWSER_TESTS=required} (set by {@code .ci/run}), which fails instead. See {@link Chromium}.
  */
+@OAuthEndToEnd
 class BrowserSignInTest {
 
     private static final Duration SIGN_IN_SETTLES = Duration.ofSeconds(20);

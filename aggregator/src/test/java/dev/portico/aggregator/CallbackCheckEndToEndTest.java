@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.oauth.audit.AuthAudit;
 import java.net.URI;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * What Portico's callback checks, with the real identity provider: the RFC 9207 {@code iss} (mix-up defence), and one
  * audit line per outcome that never carries a state, code or token.
  */
+@OAuthEndToEnd
 class CallbackCheckEndToEndTest {
 
     private static final Duration SIGN_IN_SETTLES = Duration.ofSeconds(20);

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,13 @@ class HostedClientMetadataTest {
 
     private HttpServer documentHost;
     private volatile String document;
+    private final AtomicInteger fetches = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
         documentHost = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         documentHost.createContext("/portico/client.json", exchange -> {
+            fetches.incrementAndGet();
             byte[] body = document.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -69,11 +72,26 @@ class HostedClientMetadataTest {
                         .anySatisfy(problem -> assertThat(problem.message()).contains("redirect_uris")));
     }
 
+    @Test
+    void whenTheDocumentHostIsNotAnAllowedAddressThenPorticoDoesNotStartAndNothingIsFetched() {
+        URI url = documentUrl();
+        document = documentJson(url.toString(), PUBLIC_URL + "/oauth/callback");
+
+        assertThatThrownBy(() -> Portico.startHttp(config(url, "[]")))
+                .hasMessageContaining("cannot fetch the client metadata document at " + url)
+                .hasMessageContaining("which the allowed private networks do not include");
+        assertThat(fetches).hasValue(0);
+    }
+
     private URI documentUrl() {
         return URI.create("http://127.0.0.1:" + documentHost.getAddress().getPort() + "/portico/client.json");
     }
 
     private static PorticoConfig config(URI documentUrl) {
+        return config(documentUrl, "[127.0.0.0/8]");
+    }
+
+    private static PorticoConfig config(URI documentUrl, String allowedPrivateNetworks) {
         String yaml =
                 """
                 server:
@@ -82,9 +100,9 @@ class HostedClientMetadataTest {
                 oauth:
                   clientMetadataUrl: %s
                 security:
-                  allowedPrivateNetworks: [127.0.0.0/8]
+                  allowedPrivateNetworks: %s
                 """
-                        .formatted(PUBLIC_URL, documentUrl);
+                        .formatted(PUBLIC_URL, documentUrl, allowedPrivateNetworks);
         return new ConfigLoader(name -> null).parse(yaml, "hosted-cimd.yaml");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code portico__logout} as a client uses it: the session's tokens of an issuer are dropped and revoked, and its
  * upstreams ask for a sign-in again. {@link SignOutEndToEndTest} covers the broker's side in detail.
  */
+@OAuthEndToEnd
 class LogoutToolEndToEndTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(20);

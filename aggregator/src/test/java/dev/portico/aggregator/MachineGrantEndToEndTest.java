@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.ClientAuthMethod;
 import dev.portico.config.Secret;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * its own client credentials, and a token exchange upstream, whose tokens are the session's token from another
  * identity provider exchanged (RFC 8693). Neither ever shows a user a sign-in of its own.
  */
+@OAuthEndToEnd
 class MachineGrantEndToEndTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(20);

@@ -3,6 +3,7 @@ package dev.portico.aggregator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.BrokerOnLoopback;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.LimitsConfig;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * <p>A crossed sign-in cannot slip through: the identity provider enforces PKCE, so a code is only exchanged with the
  * verifier of its own sign-in, and the owner a token is stored for comes from that same sign-in.
  */
+@OAuthEndToEnd
 class PostgresConcurrentCallbacksTest {
 
     private static final int SIGN_INS = 1_000;

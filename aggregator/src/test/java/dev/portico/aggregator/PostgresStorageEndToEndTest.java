@@ -4,6 +4,7 @@ import static dev.portico.aggregator.SignInWorld.authUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.store.postgres.EmbeddedDatabase;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * Portico with {@code storage.type: postgres} on a real (embedded) PostgreSQL: replicas that share one database, and
  * a database that goes away and comes back.
  */
+@OAuthEndToEnd
 class PostgresStorageEndToEndTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(30);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.aggregator.testing.MutableClock;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * Tokens renewed without the user (expiry, a refused token, concurrent calls) and step-up sign-ins for a missing
  * scope, with the real demo identity provider and protected upstream on loopback.
  */
+@OAuthEndToEnd
 class RefreshAndStepUpEndToEndTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(20);

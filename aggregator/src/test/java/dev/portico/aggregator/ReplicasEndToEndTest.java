@@ -4,6 +4,7 @@ import static dev.portico.aggregator.SignInWorld.authUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.oauth.BrokerSettings;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * callback, and the session on the first then has its token. Here the state is shared in memory, which isolates the
  * gateway's part; the PostgreSQL tests share it through a database.
  */
+@OAuthEndToEnd
 class ReplicasEndToEndTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(20);

@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.ClientAuthMethod;
 import dev.portico.config.Secret;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * answers 401, the client gets Portico's start link, a browser follows it through the identity provider back to
  * Portico's callback, and the retried call reaches the upstream as the signed-in user.
  */
+@OAuthEndToEnd
 class SignInEndToEndTest {
 
     private static final Duration SIGN_IN_SETTLES = Duration.ofSeconds(20);
@@ -85,7 +88,9 @@ class SignInEndToEndTest {
 
         assertThat(challenge.isError()).isTrue();
         assertThat(signIn(new Browser(), challenge).status()).isEqualTo(200);
+        // While the upstream reconnects with the token its tools are briefly withdrawn: -32602 until they are back.
         await().atMost(SIGN_IN_SETTLES)
+                .ignoreExceptionsInstanceOf(McpError.class)
                 .until(() ->
                         !Boolean.TRUE.equals(session.call("calendar__whoami").isError()));
         assertThat(Clients.text(session.call("calendar__whoami"))).contains("hello demo-user");

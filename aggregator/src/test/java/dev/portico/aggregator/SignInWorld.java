@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.leaks.WitnessedSecrets;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.testing.BrokerOnLoopback;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.ConfigLoader;
 import dev.portico.config.PorticoConfig;
+import dev.portico.config.UpstreamAuthConfig;
+import dev.portico.config.UpstreamConfig;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -41,12 +44,15 @@ final class SignInWorld implements AutoCloseable {
     private String serverYaml = "";
     private Clock porticoClock = Clock.systemUTC();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<DemoIdentityProvider> idps = new ArrayList<>();
+    private final List<Portico> porticos = new ArrayList<>();
 
     SignInWorld(Consumer<DemoIdentityProvider.Builder> idpOptions) {
         DemoIdentityProvider.Builder builder = DemoIdentityProvider.builder();
         idpOptions.accept(builder);
         idp = builder.build().start();
         closeables.add(idp);
+        idps.add(idp);
     }
 
     ProtectedDemoUpstream upstream(String name, Consumer<ProtectedDemoUpstream.Builder> options) {
@@ -94,6 +100,7 @@ final class SignInWorld implements AutoCloseable {
         }
         yaml.append(topLevelYaml);
         lastConfig = new ConfigLoader(name -> null).parse(yaml.toString(), "sign-in test");
+        witnessSecretsOf(lastConfig);
         portico = start(lastConfig);
         return portico;
     }
@@ -111,7 +118,32 @@ final class SignInWorld implements AutoCloseable {
                 ? Portico.startHttp(config, porticoClock)
                 : Portico.startHttp(config, porticoClock, sharedState.get());
         closeables.add(started);
+        porticos.add(started);
         return started;
+    }
+
+    /** Tells the leak check about the secrets Portico was configured with. */
+    private static void witnessSecretsOf(PorticoConfig config) {
+        for (UpstreamConfig upstream : config.upstreams()) {
+            upstream.auth()
+                    .flatMap(UpstreamAuthConfig::clientSecret)
+                    .ifPresent(secret -> WitnessedSecrets.secret("client_secret", secret.reveal()));
+        }
+        config.storage()
+                .password()
+                .ifPresent(password -> WitnessedSecrets.secret("database_password", password.reveal()));
+        config.storage().encryptionKey().ifPresent(key -> WitnessedSecrets.secret("encryption_key", key.reveal()));
+        config.storage()
+                .previousEncryptionKeys()
+                .forEach(key -> WitnessedSecrets.secret("encryption_key", key.reveal()));
+    }
+
+    /** Tells the leak check about the downstream sessions of every Portico, which logs must show only the head of. */
+    private void witnessSessions() {
+        porticos.forEach(started -> started.gateway()
+                .sessions()
+                .forEach(session ->
+                        WitnessedSecrets.sessionId(session.downstream().id())));
     }
 
     /** Porticos started from now on keep the broker's state in what {@code state} supplies (one per Portico). */
@@ -155,12 +187,15 @@ final class SignInWorld implements AutoCloseable {
         List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
         McpSyncClient client = Clients.connect(transport, spec -> spec.toolsChangeConsumer(changes::add));
         Session session = new Session(client, changes);
+        witnessSessions();
         closeables.add(client::closeGracefully);
         return session;
     }
 
     @Override
     public void close() {
+        witnessSessions();
+        idps.forEach(provider -> WitnessedSecrets.secrets(provider.secretsSeen()));
         for (int i = closeables.size() - 1; i >= 0; i--) {
             try {
                 closeables.get(i).close();
@@ -214,6 +249,7 @@ final class SignInWorld implements AutoCloseable {
         options.accept(builder);
         DemoIdentityProvider other = builder.build().start();
         closeables.add(other);
+        idps.add(other);
         return other;
     }
 

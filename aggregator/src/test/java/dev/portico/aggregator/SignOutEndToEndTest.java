@@ -12,6 +12,7 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.DemoIdentityProvider.RevocationRecord;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.BrokerOnLoopback;
 import dev.portico.aggregator.testing.Browser;
 import dev.portico.config.Secret;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * Signing out through the broker with the real demo identity provider and protected upstreams on loopback: tokens
  * dropped, revoked at the provider (RFC 7009), refused by the upstream and by the token endpoint afterwards.
  */
+@OAuthEndToEnd
 class SignOutEndToEndTest {
 
     private static final String OWNER = "session-11111111-aaaa";

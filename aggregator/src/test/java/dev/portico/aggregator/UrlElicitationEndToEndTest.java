@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
 import dev.portico.aggregator.testing.Browser;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * -32042 carrying Portico's start link, then {@code notifications/elicitation/complete} once the user signed in, and
  * the client's retry succeeds. Clients without the capability keep the {@code auth_required} tool result.
  */
+@OAuthEndToEnd
 class UrlElicitationEndToEndTest {
 
     private static final Duration SIGN_IN_SETTLES = Duration.ofSeconds(20);

@@ -1,5 +1,6 @@
 package dev.portico.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
@@ -7,8 +8,8 @@ import java.util.Objects;
 /**
  * A value that must never be shown: a client secret, a token, a PKCE verifier, an authorization code.
  *
- * <p>{@link #toString()} is {@value #REDACTED}, so a secret that slips into a log line, an exception message or a
- * JSON document built by reflection shows nothing. The value is read only through {@link #reveal()}, which makes
+ * <p>{@link #toString()} is {@value #REDACTED}, and so is its JSON form ({@link JsonValue}), so a secret that slips
+ * into a log line, an exception message or a JSON document that Jackson writes shows nothing. The value is read only through {@link #reveal()}, which makes
  * every place that sends it somewhere easy to find.
  */
 public final class Secret {
@@ -48,6 +49,7 @@ public final class Secret {
     }
 
     @Override
+    @JsonValue
     public String toString() {
         return REDACTED;
     }

@@ -231,6 +231,7 @@ final class DemoAuthorizeServlet extends HttpServlet {
             mockFailed(response, "the mock authorization server redirected without a code");
             return;
         }
+        activity.secrets().issued("code", code.get());
         signIns.codeIssued(code.get(), new SignIn(checked.clientId(), checked.redirectUri(), subject, scope));
         String redirect = location.get().toString();
         if (options.authorizationResponseIss()) {

@@ -2,6 +2,7 @@ package dev.portico.aggregator.demo;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider.Client;
 import dev.portico.config.ClientAuthMethod;
+import dev.portico.config.Secret;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,14 @@ final class DemoClientRegistry {
     void registerDynamically(Client client) {
         put(client);
         dynamicRegistrations.add(client);
+    }
+
+    /** The secrets of every client known now, pre-registered or registered since. */
+    List<String> secrets() {
+        return clients.values().stream()
+                .flatMap(client -> client.secret().stream())
+                .map(Secret::reveal)
+                .toList();
     }
 
     Optional<Client> find(String clientId) {

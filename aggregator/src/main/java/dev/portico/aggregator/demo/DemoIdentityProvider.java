@@ -7,8 +7,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -291,21 +293,24 @@ public final class DemoIdentityProvider implements AutoCloseable {
     }
 
     /**
-     * Every credential that crossed the token endpoint, oldest first: the codes, PKCE verifiers, refresh tokens and
-     * client secrets sent to it and the access, refresh and ID tokens it issued. For tests that check none of them
-     * ever shows up where it must not (logs, pages); held as {@link Secret}s.
-     */
-    public List<Secret> tokenEndpointCredentials() {
-        return activity.credentials();
-    }
-
-    /**
      * Forgets every refresh token issued so far, as if they had been revoked: refreshing with one is then refused
      * with {@code invalid_grant}.
      */
     public void forgetRefreshTokens() {
         signIns.forgetRefreshTokens();
         log.info("Demo identity provider forgot every refresh token issued so far");
+    }
+
+    /**
+     * Every secret this provider issued or was sent so far, by value, with what it is ({@code access_token}, {@code
+     * refresh_token}, {@code id_token}, {@code code}, {@code code_verifier}, {@code client_secret}, {@code
+     * subject_token}, ...), and the secrets of every client it knows: the real values of a run, for tests that look
+     * for them where they must never appear.
+     */
+    public Map<String, String> secretsSeen() {
+        Map<String, String> all = new HashMap<>(activity.secrets().all());
+        clients.secrets().forEach(secret -> all.putIfAbsent(secret, "client_secret"));
+        return Map.copyOf(all);
     }
 
     /** Why requests were refused, oldest first, one line each, never quoting a secret. */

@@ -89,6 +89,7 @@ final class DemoRegistrationServlet extends HttpServlet {
                 ? Client.publicClient(clientId, redirectUris)
                 : Client.confidential(clientId, Secret.of(randomValue(24)), method.get(), redirectUris);
         clients.registerDynamically(client);
+        client.secret().ifPresent(secret -> activity.secrets().issued("client_secret", secret.reveal()));
         DemoHttp.json(response, HttpServletResponse.SC_CREATED, answer(client, metadata, grantTypes, responseTypes));
     }
 

@@ -58,6 +58,7 @@ final class DemoRevocationServlet extends HttpServlet {
             return;
         }
         DemoForm form = parsed.get();
+        activity.secrets().received(form, request.getHeader("Authorization"));
         if (!form.repeatedExcept(Set.of()).isEmpty()) {
             error(response, 400, "invalid_request", "a parameter is given more than once");
             return;

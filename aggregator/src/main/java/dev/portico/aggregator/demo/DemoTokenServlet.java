@@ -85,6 +85,7 @@ final class DemoTokenServlet extends HttpServlet {
             return;
         }
         DemoForm form = parsed.get();
+        activity.secrets().received(form, request.getHeader("Authorization"));
         List<String> repeated = form.repeatedExcept(Set.of("resource", "audience"));
         if (!repeated.isEmpty()) {
             error(response, 400, "invalid_request", "parameters given more than once: " + String.join(", ", repeated));
@@ -248,6 +249,7 @@ final class DemoTokenServlet extends HttpServlet {
             return;
         }
         if (answer.statusCode() == 200) {
+            activity.secrets().issuedTokens(answer.body());
             grant.signIn().ifPresent(signIn -> remember(answer.body(), grantType, form, signIn));
             log.info(
                     "Demo identity provider issued tokens to {} for {} ({})",
@@ -258,7 +260,6 @@ final class DemoTokenServlet extends HttpServlet {
             activity.refused(ENDPOINT, "the mock answered " + answer.statusCode() + " to " + client.describe());
         }
         answered(client, grantType, form, answer.statusCode());
-        activity.tokenEndpointCredentials(form, answer.body());
         String answerBody = answer.statusCode() == 200 && grant.signIn().isPresent()
                 ? withGrantedScope(answer.body(), grant.signIn().get())
                 : answer.body();

@@ -225,7 +225,8 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         return exchange.listRoots()
                 .timeout(ROOTS_TIMEOUT)
                 .doOnNext(result -> roots = List.copyOf(result.roots()))
-                .doOnError(e -> log.debug("Session {}: listing roots failed: {}", downstream.logId(), e.getMessage()))
+                .doOnError(e ->
+                        log.debug("Session {}: listing roots failed: {}", downstream.logId(), downstream.logReason(e)))
                 .onErrorResume(e -> Mono.empty())
                 .then();
     }
@@ -346,7 +347,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
                     "Session {}: log message from '{}' not delivered: {}",
                     downstream.logId(),
                     config.name(),
-                    e.getMessage());
+                    downstream.logReason(e));
             return Mono.empty();
         });
     }
@@ -417,7 +418,11 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
                 .notify(method, Map.of())
                 .subscribe(
                         ok -> {},
-                        e -> log.debug("Session {}: {} not delivered: {}", downstream.logId(), method, e.getMessage()));
+                        e -> log.debug(
+                                "Session {}: {} not delivered: {}",
+                                downstream.logId(),
+                                method,
+                                downstream.logReason(e)));
     }
 
     @Override
@@ -552,6 +557,6 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
                         e -> log.debug(
                                 "Session {}: elicitation completion not delivered: {}",
                                 downstream.logId(),
-                                e.getMessage()));
+                                downstream.logReason(e)));
     }
 }

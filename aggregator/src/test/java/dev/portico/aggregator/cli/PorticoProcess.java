@@ -39,7 +39,23 @@ final class PorticoProcess {
     /** The same, with {@code environment} added to the child's environment. */
     static McpSyncClient stdioClient(
             Map<String, String> environment, Consumer<McpClient.SyncSpec> customizer, String... args) {
-        List<String> command = command(args);
+        return stdioClient(List.of(), environment, customizer, args);
+    }
+
+    /**
+     * The same, with the child logging everything at TRACE to its stderr ({@code logback-trace.xml}), which the SDK's
+     * stdio transport logs here line by line: for tests under the secret leak check.
+     */
+    static McpSyncClient stdioClientAtTrace(Consumer<McpClient.SyncSpec> customizer, String... args) {
+        return stdioClient(List.of("-Dlogback.configurationFile=logback-trace.xml"), Map.of(), customizer, args);
+    }
+
+    private static McpSyncClient stdioClient(
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            Consumer<McpClient.SyncSpec> customizer,
+            String... args) {
+        List<String> command = command(jvmOptions, args);
         ServerParameters parameters = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
                 .env(environment)
@@ -84,12 +100,13 @@ final class PorticoProcess {
     }
 
     static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                javaBinary(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                PorticoMain.class.getName()));
+        return command(List.of(), args);
+    }
+
+    private static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PorticoMain.class.getName()));
         command.addAll(List.of(args));
         return command;
     }

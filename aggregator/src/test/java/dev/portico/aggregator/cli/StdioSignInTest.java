@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portico.aggregator.demo.DemoIdentityProvider;
 import dev.portico.aggregator.demo.ProtectedDemoUpstream;
+import dev.portico.aggregator.leaks.OAuthEndToEnd;
+import dev.portico.aggregator.leaks.WitnessedSecrets;
 import dev.portico.aggregator.testing.Browser;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Single-user stdio mode signs in too: an SDK client drives {@code portico --stdio} as a child process, and the
  * browser finishes the sign-in at the child's loopback listener.
  */
+@OAuthEndToEnd
 class StdioSignInTest {
 
     private static final Duration SETTLES = Duration.ofSeconds(30);
@@ -49,7 +52,7 @@ class StdioSignInTest {
                     """
                             .formatted(calendar.mcpUrl()));
             try (McpSyncClient client =
-                    PorticoProcess.stdioClient(spec -> {}, "--config", config.toString(), "--stdio")) {
+                    PorticoProcess.stdioClientAtTrace(spec -> {}, "--config", config.toString(), "--stdio")) {
                 client.initialize();
                 await().atMost(SETTLES).until(() -> toolNames(client).contains("calendar__authenticate"));
 
@@ -71,6 +74,8 @@ class StdioSignInTest {
                                         .get(0))
                                 .text())
                         .contains("hello demo-user");
+            } finally {
+                WitnessedSecrets.secrets(idp.secretsSeen());
             }
         }
     }
@@ -118,6 +123,8 @@ class StdioSignInTest {
                 assertThat(new Browser().open(link).body()).contains("Signed in to calendar");
                 await().atMost(SETTLES).until(() -> toolNames(client).contains("calendar__whoami"));
                 assertThat(Files.readAllLines(opened)).hasSize(1);
+            } finally {
+                WitnessedSecrets.secrets(idp.secretsSeen());
             }
         }
     }

@@ -83,6 +83,14 @@ public final class OutboundHttp implements AutoCloseable {
      * @throws IllegalStateException if the Jetty client does not start
      */
     public OutboundHttp(OutboundHttpSettings settings) {
+        this(settings, Optional.empty());
+    }
+
+    /**
+     * A client that asks {@code names} rather than the system resolver what a host's addresses are, for tests that
+     * control the answers (DNS rebinding). The address policy applies to its answers as to the system's.
+     */
+    OutboundHttp(OutboundHttpSettings settings, Optional<SocketAddressResolver> names) {
         this.settings = Objects.requireNonNull(settings, "settings");
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("portico-outbound");
@@ -94,7 +102,7 @@ public final class OutboundHttp implements AutoCloseable {
         client.setExecutor(threads);
         client.setScheduler(scheduler);
         client.setSocketAddressResolver(new PinnedAddressResolver(
-                new SocketAddressResolver.Async(threads, scheduler, connectMillis),
+                names.orElseGet(() -> new SocketAddressResolver.Async(threads, scheduler, connectMillis)),
                 new AddressPolicy(settings.networks())));
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectMillis);

@@ -51,6 +51,17 @@ class PendingSignInTest {
     }
 
     @Test
+    void whenPrintedThenNeitherTheStateNorTheVerifierNorTheWholeOwnerShows() {
+        PendingSignIn signIn = SignInFixtures.signIn("session-0123456789abcdef", NOW);
+
+        assertThat(signIn.toString())
+                .doesNotContain(signIn.state().reveal())
+                .doesNotContain(signIn.verifier().reveal())
+                .doesNotContain("session-0123456789abcdef")
+                .contains("session-…");
+    }
+
+    @Test
     void whenStartedThenVerifierNeverInUrl() {
         PendingSignIn signIn = SignInFixtures.signIn("session-1", NOW);
 

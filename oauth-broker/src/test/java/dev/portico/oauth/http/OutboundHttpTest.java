@@ -14,16 +14,27 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import dev.portico.config.SecurityConfig;
 import dev.portico.oauth.http.LoopbackServer.Reply;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OutboundHttpTest {
 
@@ -269,5 +280,109 @@ class OutboundHttpTest {
         assertThatThrownBy(() -> http.get(closed, Map.of("Authorization", "Bearer very-secret-token")))
                 .isInstanceOf(OutboundHttpException.class)
                 .hasMessageNotContaining("very-secret-token");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "https://10.1.2.3/doc",
+                "https://172.16.0.1/doc",
+                "https://192.168.0.1/doc",
+                "https://127.0.0.1/doc",
+                "https://0.0.0.0/doc",
+                "https://169.254.10.1/doc",
+                "https://169.254.169.254/latest/meta-data/",
+                "https://224.0.0.1/doc",
+                "https://[::1]/doc",
+                "https://[fe80::1]/doc",
+                "https://[fc00::1]/doc",
+                "https://[fd00:ec2::254]/latest/meta-data/",
+                "https://[ff02::1]/doc",
+                "https://[::ffff:10.0.0.1]/doc",
+                "https://[::ffff:169.254.169.254]/doc",
+                "https://[64:ff9b::a9fe:a9fe]/doc",
+                "https://[2002:a00:1::]/doc"
+            })
+    void whenTheUrlNamesAForbiddenAddressThenItIsRefusedBeforeConnecting(String url) {
+        http = new OutboundHttp(OutboundHttpSettings.defaults());
+
+        assertThatThrownBy(() -> http.get(URI.create(url), Map.of()))
+                .isInstanceOfSatisfying(OutboundHttpException.class, e -> assertThat(e.reason())
+                        .isEqualTo(OutboundHttpException.Reason.FORBIDDEN_ADDRESS))
+                .hasMessageContaining("which the allowed private networks do not include");
+    }
+
+    @Test
+    void whenANameResolvesElsewhereLaterThenEveryConnectionGoesOnlyToAnAddressCheckedForIt() throws Exception {
+        // The first answer is allowed, the next one (a DNS rebinding) is not; the server closes every connection,
+        // so that the second request needs a new one and with it a new look-up.
+        server.reply("/doc", new Reply(200, Map.of("Connection", "close"), "{}"));
+        List<String> lookups = new CopyOnWriteArrayList<>();
+        List<String> answers = List.of("127.0.0.1", "127.0.0.2");
+        SocketAddressResolver rebinding = (host, port, promise) -> {
+            lookups.add(host);
+            String answer = answers.get(Math.min(lookups.size(), answers.size()) - 1);
+            promise.succeeded(
+                    List.of(new InetSocketAddress(IpNetwork.parseLiteral(answer).orElseThrow(), port)));
+        };
+        http = new OutboundHttp(
+                OutboundHttpSettings.defaults().withAllowedPrivateNetworks(List.of("127.0.0.1/32")),
+                Optional.of(rebinding));
+        URI url = URI.create("http://rebound.localhost:" + server.port() + "/doc");
+
+        assertThat(http.get(url, Map.of()).status()).isEqualTo(200);
+        assertThat(lookups).as("one look-up, checked, for the first connection").hasSize(1);
+
+        assertThatThrownBy(() -> http.get(url, Map.of()))
+                .isInstanceOfSatisfying(OutboundHttpException.class, e -> assertThat(e.reason())
+                        .isEqualTo(OutboundHttpException.Reason.FORBIDDEN_ADDRESS))
+                .hasMessageContaining("127.0.0.2 is a loopback address");
+        assertThat(lookups).hasSize(2);
+        assertThat(server.count("/doc")).isEqualTo(1);
+    }
+
+    @Test
+    void whenAServerAcceptsAndNeverAnswersThenTheExchangeEndsWithATimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                List<Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // kept open, never read from or answered
+                    }
+                } catch (IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (IOException ignored) {
+                            // closing anyway
+                        }
+                    });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            http = new OutboundHttp(LOOPBACK_ALLOWED.withTimeouts(Duration.ofMillis(500), Duration.ofMillis(800)));
+
+            assertThatThrownBy(
+                            () -> http.get(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/doc"), Map.of()))
+                    .isInstanceOfSatisfying(OutboundHttpException.class, e -> assertThat(e.reason())
+                            .isEqualTo(OutboundHttpException.Reason.TIMEOUT))
+                    .hasMessageContaining("no complete response within 800 ms");
+        }
+    }
+
+    @Test
+    void whenTheBodyPassesTheDefaultLimitOfOneMebibyteThenItIsRefusedAndUpToItAccepted() throws Exception {
+        assertThat(OutboundHttpSettings.defaults().maxResponseBytes()).isEqualTo(1024 * 1024);
+        assertThat(LOOPBACK_ALLOWED.maxResponseBytes()).isEqualTo(1024 * 1024);
+        server.reply("/exactly", Reply.json("x".repeat(1024 * 1024)));
+        server.reply("/over", Reply.json("x".repeat(1024 * 1024 + 1)));
+        http = new OutboundHttp(LOOPBACK_ALLOWED);
+
+        assertThat(http.get(server.url("/exactly"), Map.of()).body()).hasSize(1024 * 1024);
+        assertThatThrownBy(() -> http.get(server.url("/over"), Map.of()))
+                .isInstanceOfSatisfying(OutboundHttpException.class, e -> assertThat(e.reason())
+                        .isEqualTo(OutboundHttpException.Reason.TOO_LARGE));
     }
 }

@@ -59,6 +59,11 @@ public final class DownstreamSession {
         return SessionIds.truncate(id);
     }
 
+    /** The message of {@code failure} for a log line, with this session's id cut to {@link #logId()}. */
+    public String logReason(Throwable failure) {
+        return SessionIds.redact(String.valueOf(failure.getMessage()), id);
+    }
+
     public DownstreamTransportKind kind() {
         return kind;
     }

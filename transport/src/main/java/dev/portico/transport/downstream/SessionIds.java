@@ -13,4 +13,15 @@ public final class SessionIds {
         }
         return sessionId.length() <= LOGGED_LENGTH ? sessionId : sessionId.substring(0, LOGGED_LENGTH);
     }
+
+    /**
+     * {@code text} with every occurrence of {@code sessionId} cut to its head: for messages of the MCP SDK's exceptions,
+     * some of which name the session ("Stream unavailable for session ...").
+     */
+    public static String redact(String text, String sessionId) {
+        if (text == null || sessionId == null || sessionId.length() <= LOGGED_LENGTH) {
+            return text;
+        }
+        return text.replace(sessionId, truncate(sessionId) + "…");
+    }
 }
