@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WireLoggingFilterTest {
 
@@ -26,12 +26,13 @@ class WireLoggingFilterTest {
         assertThat(WireLoggingFilter.isWireLogger(logger)).isEqualTo(wire);
     }
 
-    @Test
-    void whenPorticoLoadsItsShippedLogbackXmlThenTheFilterIsInstalled() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"/logback.xml", "/portico-logback-json.xml"})
+    void whenPorticoLoadsAShippedLogbackConfigurationThenTheFilterIsInstalled(String configuration) throws Exception {
         LoggerContext context = new LoggerContext();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
-        configurator.doConfigure(WireLoggingFilter.class.getResource("/logback.xml"));
+        configurator.doConfigure(WireLoggingFilter.class.getResource(configuration));
 
         assertThat(context.getTurboFilterList()).hasAtLeastOneElementOfType(WireLoggingFilter.class);
         context.stop();
