@@ -20,6 +20,8 @@ final class LoadPart {
 
     private final BenchOptions options;
     private final McpWire wire = new McpWire();
+    /** Portico's and the upstream's process ids, whose CPU time is measured. */
+    private long[] processes;
 
     LoadPart(BenchOptions options) {
         this.options = options;
@@ -38,16 +40,17 @@ final class LoadPart {
                         "load-portico")) {
             URI direct =
                     URI.create(upstream.awaitReady(PorticoChild.START_TIMEOUT).group(1));
+            this.processes = new long[] {portico.pid(), upstream.pid()};
             for (int sessions : options.sessions) {
                 Progress.say("load: %d session(s), direct", sessions);
-                ClosedLoop.Result baseline = measure(sessions, "echo", () -> StreamableSession.open(wire, direct));
+                Measured baseline = measure(sessions, "echo", () -> StreamableSession.open(wire, direct));
                 report.add(LoadRows.direct(sessions, baseline));
                 Progress.say("load: %d session(s), through Portico over streamable HTTP", sessions);
-                ClosedLoop.Result streamable =
+                Measured streamable =
                         measure(sessions, "echo__echo", () -> StreamableSession.open(wire, portico.mcp()));
                 report.add(LoadRows.proxied("streamable HTTP", sessions, streamable, baseline));
                 Progress.say("load: %d session(s), through Portico over SSE", sessions);
-                ClosedLoop.Result sse = measure(sessions, "echo__echo", () -> SseSession.open(wire, portico.sse()));
+                Measured sse = measure(sessions, "echo__echo", () -> SseSession.open(wire, portico.sse()));
                 report.add(LoadRows.proxied("SSE", sessions, sse, baseline));
             }
         }
@@ -59,10 +62,20 @@ final class LoadPart {
         BenchSession open() throws Exception;
     }
 
-    private ClosedLoop.Result measure(int count, String tool, Opener opener) throws Exception {
+    /** A case's latencies, and the CPU time Portico and the upstream spent per call (warm-up included). */
+    record Measured(ClosedLoop.Result calls, long porticoCpuNanosPerCall, long upstreamCpuNanosPerCall) {}
+
+    private Measured measure(int count, String tool, Opener opener) throws Exception {
         List<BenchSession> sessions = open(count, opener);
         try {
-            return ClosedLoop.run(sessions, tool, options.warmUp, options.measured);
+            long porticoBefore = ProcessCpu.nanos(processes[0]);
+            long upstreamBefore = ProcessCpu.nanos(processes[1]);
+            ClosedLoop.Result result = ClosedLoop.run(sessions, tool, options.warmUp, options.measured);
+            long calls = Math.max(1, result.allCalls());
+            return new Measured(
+                    result,
+                    (ProcessCpu.nanos(processes[0]) - porticoBefore) / calls,
+                    (ProcessCpu.nanos(processes[1]) - upstreamBefore) / calls);
         } finally {
             sessions.forEach(BenchSession::close);
         }

@@ -15,7 +15,7 @@ final class LoadRows {
 
     private LoadRows() {}
 
-    static Report.Row direct(int sessions, ClosedLoop.Result result) {
+    static Report.Row direct(int sessions, LoadPart.Measured result) {
         return new Report.Row(
                 PART,
                 sessions + " session(s), direct to the upstream (baseline of both transports)",
@@ -25,7 +25,9 @@ final class LoadRows {
                 "");
     }
 
-    static Report.Row proxied(String transport, int sessions, ClosedLoop.Result through, ClosedLoop.Result direct) {
+    static Report.Row proxied(String transport, int sessions, LoadPart.Measured measured, LoadPart.Measured baseline) {
+        ClosedLoop.Result through = measured.calls();
+        ClosedLoop.Result direct = baseline.calls();
         double p50Overhead = through.millis(50) - direct.millis(50);
         double p99Overhead = through.millis(99) - direct.millis(99);
         double throughput = through.callsPerSecond() / direct.callsPerSecond();
@@ -46,13 +48,14 @@ final class LoadRows {
         return new Report.Row(
                 PART,
                 sessions + " session(s), through Portico, " + transport,
-                figures(through),
+                figures(measured),
                 versus,
                 target,
                 Report.met(met));
     }
 
-    private static String figures(ClosedLoop.Result result) {
+    private static String figures(LoadPart.Measured measured) {
+        ClosedLoop.Result result = measured.calls();
         String errors = result.errors() == 0 ? "" : Report.format(" · **%d errors**", result.errors());
         return Report.format(
                         "%,.0f calls/s · p50 %.2f · p90 %.2f · p99 %.2f · max %.1f ms",
@@ -61,6 +64,9 @@ final class LoadRows {
                         result.millis(90),
                         result.millis(99),
                         result.maxMillis())
+                + Report.format(
+                        " · CPU/call: Portico %,d µs, upstream %,d µs",
+                        measured.porticoCpuNanosPerCall() / 1000, measured.upstreamCpuNanosPerCall() / 1000)
                 + errors;
     }
 }

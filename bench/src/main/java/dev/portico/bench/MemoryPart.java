@@ -38,7 +38,9 @@ final class MemoryPart {
         try (EchoUpstreams upstream = EchoUpstreams.single();
                 PorticoChild portico =
                         PorticoChild.serve(options, upstream.urls().get(0), "memory-portico")) {
-            LoadPart.open(Math.min(WARM_UP_SESSIONS, options.idleSessions), () -> StreamableSession.open(wire, portico.mcp()))
+            LoadPart.open(
+                            Math.min(WARM_UP_SESSIONS, options.idleSessions),
+                            () -> StreamableSession.open(wire, portico.mcp()))
                     .forEach(BenchSession::close);
             Footprint baseline = footprint(portico.pid());
             int count = options.idleSessions;

@@ -44,8 +44,10 @@ class BenchSmokeTest {
         assertThat(rows)
                 .filteredOn(row -> row.part().equals("tools/call"))
                 .hasSize(3)
-                .allSatisfy(row -> assertThat(row.result())
-                        .matches("[\\d,]+ calls/s · p50 [\\d.]+ · p90 [\\d.]+ · p99 [\\d.]+ · max [\\d.]+ ms"));
+                .allSatisfy(
+                        row -> assertThat(row.result())
+                                .matches(
+                                        "[\\d,]+ calls/s · p50 [\\d.]+ · p90 [\\d.]+ · p99 [\\d.]+ · max [\\d.]+ ms · CPU/call: Portico [\\d,]+ µs, upstream [\\d,]+ µs"));
         assertThat(rows)
                 .filteredOn(row -> row.subject().contains("through Portico"))
                 .hasSize(2)
