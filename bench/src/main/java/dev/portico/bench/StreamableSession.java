@@ -45,6 +45,20 @@ final class StreamableSession implements BenchSession {
         return McpWire.result(answer(response, id));
     }
 
+    /**
+     * Sends a request and answers the length of the response body, without parsing it: for timing answers so large
+     * that parsing them would time the driver too.
+     */
+    int requestUnparsed(String method, Map<String, Object> params) throws Exception {
+        long id = wire.nextId();
+        HttpResponse<String> response = post(wire, endpoint, sessionId, wire.request(id, method, params));
+        if (response.statusCode() != 200 || !response.body().contains("\"id\":" + id)) {
+            throw new IOException(
+                    "no answer to request " + id + " from " + endpoint + ": HTTP " + response.statusCode());
+        }
+        return response.body().length();
+    }
+
     private static HttpResponse<String> post(McpWire wire, URI endpoint, String sessionId, byte[] body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
