@@ -84,7 +84,7 @@ final class BenchOptions {
         measured = Duration.ofSeconds(3);
         idleSessions = 2_000;
         catalogCalls = 50;
-        jmh = new JmhSettings(1, 2, 3, Duration.ofMillis(500));
+        jmh = new JmhSettings(1, 2, 3, Duration.ofSeconds(1));
         coldStarts = 3;
     }
 
