@@ -62,20 +62,25 @@ final class LoadPart {
         BenchSession open() throws Exception;
     }
 
-    /** A case's latencies, and the CPU time Portico and the upstream spent per call (warm-up included). */
-    record Measured(ClosedLoop.Result calls, long porticoCpuNanosPerCall, long upstreamCpuNanosPerCall) {}
+    /**
+     * A case's latencies, the CPU time Portico and the upstream spent per call (warm-up included), and Portico's
+     * threads at the end, sessions still open.
+     */
+    record Measured(
+            ClosedLoop.Result calls, long porticoCpuNanosPerCall, long upstreamCpuNanosPerCall, int porticoThreads) {}
 
     private Measured measure(int count, String tool, Opener opener) throws Exception {
         List<BenchSession> sessions = open(count, opener);
         try {
-            long porticoBefore = ProcessCpu.nanos(processes[0]);
-            long upstreamBefore = ProcessCpu.nanos(processes[1]);
+            long porticoBefore = ProcFs.cpuNanos(processes[0]);
+            long upstreamBefore = ProcFs.cpuNanos(processes[1]);
             ClosedLoop.Result result = ClosedLoop.run(sessions, tool, options.warmUp, options.measured);
             long calls = Math.max(1, result.allCalls());
             return new Measured(
                     result,
-                    (ProcessCpu.nanos(processes[0]) - porticoBefore) / calls,
-                    (ProcessCpu.nanos(processes[1]) - upstreamBefore) / calls);
+                    (ProcFs.cpuNanos(processes[0]) - porticoBefore) / calls,
+                    (ProcFs.cpuNanos(processes[1]) - upstreamBefore) / calls,
+                    ProcFs.threads(processes[0]));
         } finally {
             sessions.forEach(BenchSession::close);
         }

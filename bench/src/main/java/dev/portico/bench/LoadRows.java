@@ -65,8 +65,10 @@ final class LoadRows {
                         result.millis(99),
                         result.maxMillis())
                 + Report.format(
-                        " · CPU/call: Portico %,d µs, upstream %,d µs",
-                        measured.porticoCpuNanosPerCall() / 1000, measured.upstreamCpuNanosPerCall() / 1000)
+                        " · CPU/call: Portico %,d µs, upstream %,d µs · Portico threads %,d",
+                        measured.porticoCpuNanosPerCall() / 1000,
+                        measured.upstreamCpuNanosPerCall() / 1000,
+                        measured.porticoThreads())
                 + errors;
     }
 }

@@ -2,7 +2,6 @@ package dev.portico.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,7 +21,6 @@ final class MemoryPart {
     private static final int WARM_UP_SESSIONS = 100;
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
     private final BenchOptions options;
 
@@ -75,12 +73,7 @@ final class MemoryPart {
         if (!heap.find()) {
             throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + heapInfo);
         }
-        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8);
-        Matcher rss = RSS.matcher(status);
-        if (!rss.find()) {
-            throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
-        }
-        return new Footprint(Long.parseLong(heap.group(1)) * 1024, Long.parseLong(rss.group(1)) * 1024);
+        return new Footprint(Long.parseLong(heap.group(1)) * 1024, ProcFs.residentBytes(pid));
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {

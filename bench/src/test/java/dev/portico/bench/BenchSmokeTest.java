@@ -47,7 +47,7 @@ class BenchSmokeTest {
                 .allSatisfy(
                         row -> assertThat(row.result())
                                 .matches(
-                                        "[\\d,]+ calls/s · p50 [\\d.]+ · p90 [\\d.]+ · p99 [\\d.]+ · max [\\d.]+ ms · CPU/call: Portico [\\d,]+ µs, upstream [\\d,]+ µs"));
+                                        "[\\d,]+ calls/s · p50 [\\d.]+ · p90 [\\d.]+ · p99 [\\d.]+ · max [\\d.]+ ms · CPU/call: Portico [\\d,]+ µs, upstream [\\d,]+ µs · Portico threads [\\d,]+"));
         assertThat(rows)
                 .filteredOn(row -> row.subject().contains("through Portico"))
                 .hasSize(2)
