@@ -259,8 +259,9 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
     private Map<String, McpRequestHandler<?>> buildRequestHandlers() {
         Map<String, McpRequestHandler<?>> handlers = new HashMap<>();
         handlers.put(McpSchema.METHOD_PING, (exchange, params) -> Mono.just(Map.of()));
+        ToolListAnswers toolLists = new ToolListAnswers(json);
         handlers.put(McpSchema.METHOD_TOOLS_LIST, withSession((session, exchange, params) -> session.catalog(exchange)
-                .map(c -> McpSchema.ListToolsResult.builder(c.tools()).build())));
+                .map(toolLists::answer)));
         handlers.put(
                 McpSchema.METHOD_TOOLS_CALL,
                 withSession((session, exchange, params) ->

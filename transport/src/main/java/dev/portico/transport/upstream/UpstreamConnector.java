@@ -32,6 +32,8 @@ public final class UpstreamConnector {
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final McpSchema.Implementation clientInfo;
+    /** One HTTP client for every connection this connector opens, not one per connection. */
+    private final SharedHttpClients httpClients = new SharedHttpClients();
 
     public UpstreamConnector(McpSchema.Implementation clientInfo) {
         this.clientInfo = clientInfo;
@@ -107,6 +109,7 @@ public final class UpstreamConnector {
     private McpClientTransport streamable(UpstreamConfig config, UpstreamClientSpec spec) {
         URI url = config.url().orElseThrow();
         return HttpClientStreamableHttpTransport.builder(origin(url))
+                .clientBuilder(httpClients.builder())
                 .endpoint(pathAndQuery(url))
                 .jsonMapper(McpJsonDefaults.getMapper())
                 .connectTimeout(connectTimeout(config))
@@ -117,6 +120,7 @@ public final class UpstreamConnector {
     private McpClientTransport sse(UpstreamConfig config, UpstreamClientSpec spec) {
         URI url = config.url().orElseThrow();
         return HttpClientSseClientTransport.builder(origin(url))
+                .clientBuilder(httpClients.builder())
                 .sseEndpoint(pathAndQuery(url))
                 .jsonMapper(McpJsonDefaults.getMapper())
                 .connectTimeout(connectTimeout(config))
