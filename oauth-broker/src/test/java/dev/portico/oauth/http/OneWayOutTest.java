@@ -26,7 +26,9 @@ class OneWayOutTest {
             "a Nimbus request sent without a sender (Nimbus then uses HttpURLConnection)",
                     Pattern.compile("\\.send\\(\\s*\\)"),
             "Nimbus's own metadata and key fetching",
-                    Pattern.compile("Metadata\\.resolve\\(|JWKSet\\.load\\(|RemoteJWKSet|JWKSourceBuilder"),
+                    Pattern.compile("Metadata\\.resolve\\(|JWKSet\\.load\\(|RemoteJWKSet"),
+            "a Nimbus key source that fetches by itself (it must be given the hardened client's JwksRetriever)",
+                    Pattern.compile("JWKSourceBuilder\\.(?:<[^>]*>)?create\\((?![^;]*new JwksRetriever\\()"),
             "a second Jetty client", Pattern.compile("new HttpClient\\("));
 
     @Test
@@ -50,5 +52,20 @@ class OneWayOutTest {
                 }
             });
         }
+    }
+
+    @Test
+    void whenAKeySourceIsBuiltWithoutTheHardenedRetrieverThenTheScanSeesIt() {
+        Pattern keySource = WAYS_AROUND.get(
+                "a Nimbus key source that fetches by itself (it must be given the hardened client's JwksRetriever)");
+
+        assertThat(keySource
+                        .matcher("JWKSourceBuilder.create(jwksUri.toURL()).build();")
+                        .find())
+                .isTrue();
+        assertThat(keySource
+                        .matcher("JWKSourceBuilder.<SecurityContext>create(url, new JwksRetriever(http)).build();")
+                        .find())
+                .isFalse();
     }
 }
