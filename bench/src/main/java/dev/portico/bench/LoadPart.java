@@ -1,6 +1,8 @@
 package dev.portico.bench;
 
+import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -12,11 +14,18 @@ import java.util.regex.Pattern;
  * {@code tools/call} of {@code echo} in a closed loop, for each session count: against the upstream directly, through
  * Portico over streamable HTTP and through Portico over legacy SSE, one after the other in the same run. The upstream
  * speaks streamable HTTP only, so the direct figures serve as the baseline for both downstream transports.
+ *
+ * <p>Before the first case, Portico (and through it the upstream) is warmed up once over both transports: without it,
+ * the JIT compilation of a fresh JVM lands on whichever case comes first (1 session, streamable HTTP), whose CPU per
+ * call then measured the C2 compiler threads as much as the calls (docs/performance.md).
  */
 final class LoadPart {
 
     /** How many sessions open at once while setting up a case. */
     private static final int OPENERS = 16;
+
+    /** Sessions per downstream transport in the global warm-up. */
+    private static final int WARM_UP_SESSIONS = 8;
 
     private final BenchOptions options;
     private final McpWire wire = new McpWire();
@@ -41,6 +50,7 @@ final class LoadPart {
             URI direct =
                     URI.create(upstream.awaitReady(PorticoChild.START_TIMEOUT).group(1));
             this.processes = new long[] {portico.pid(), upstream.pid()};
+            warmUp(portico);
             for (int sessions : options.sessions) {
                 Progress.say("load: %d session(s), direct", sessions);
                 Measured baseline = measure(sessions, "echo", () -> StreamableSession.open(wire, direct));
@@ -63,26 +73,56 @@ final class LoadPart {
     }
 
     /**
-     * A case's latencies, the CPU time Portico and the upstream spent per call (warm-up included), and Portico's
+     * A case's latencies, the CPU time Portico and the upstream spent per call in the measured period, and Portico's
      * threads at the end, sessions still open.
      */
     record Measured(
             ClosedLoop.Result calls, long porticoCpuNanosPerCall, long upstreamCpuNanosPerCall, int porticoThreads) {}
 
+    /** Calls through both of Portico's transports at once for {@code --portico-warmup}; nothing is recorded. */
+    private void warmUp(PorticoChild portico) throws Exception {
+        if (options.porticoWarmUp.isZero()) {
+            return;
+        }
+        Progress.say("load: warming Portico up for %d s over both transports", options.porticoWarmUp.toSeconds());
+        List<BenchSession> sessions = new ArrayList<>();
+        try {
+            sessions.addAll(open(WARM_UP_SESSIONS, () -> StreamableSession.open(wire, portico.mcp())));
+            sessions.addAll(open(WARM_UP_SESSIONS, () -> SseSession.open(wire, portico.sse())));
+            ClosedLoop.run(sessions, "echo__echo", Duration.ZERO, options.porticoWarmUp, ClosedLoop.NO_METER);
+        } finally {
+            sessions.forEach(BenchSession::close);
+        }
+    }
+
     private Measured measure(int count, String tool, Opener opener) throws Exception {
         List<BenchSession> sessions = open(count, opener);
         try {
-            long porticoBefore = ProcFs.cpuNanos(processes[0]);
-            long upstreamBefore = ProcFs.cpuNanos(processes[1]);
-            ClosedLoop.Result result = ClosedLoop.run(sessions, tool, options.warmUp, options.measured);
-            long calls = Math.max(1, result.allCalls());
-            return new Measured(
-                    result,
-                    (ProcFs.cpuNanos(processes[0]) - porticoBefore) / calls,
-                    (ProcFs.cpuNanos(processes[1]) - upstreamBefore) / calls,
-                    ProcFs.threads(processes[0]));
+            CpuMeter cpu = new CpuMeter();
+            ClosedLoop.Result result = ClosedLoop.run(sessions, tool, options.warmUp, options.measured, cpu);
+            long calls = Math.max(1, result.endedInPeriod());
+            return new Measured(result, cpu.used[0] / calls, cpu.used[1] / calls, ProcFs.threads(processes[0]));
         } finally {
             sessions.forEach(BenchSession::close);
+        }
+    }
+
+    /** The CPU time Portico and the upstream used in the measured period. */
+    private final class CpuMeter implements ClosedLoop.Meter {
+        final long[] used = new long[processes.length];
+
+        @Override
+        public void periodStarts() throws IOException {
+            for (int i = 0; i < processes.length; i++) {
+                used[i] = -ProcFs.cpuNanos(processes[i]);
+            }
+        }
+
+        @Override
+        public void periodEnds() throws IOException {
+            for (int i = 0; i < processes.length; i++) {
+                used[i] += ProcFs.cpuNanos(processes[i]);
+            }
         }
     }
 

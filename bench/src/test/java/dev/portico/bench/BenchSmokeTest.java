@@ -26,6 +26,7 @@ class BenchSmokeTest {
         options.sessions = List.of(2);
         // Only starts faster: nothing here is measured for real.
         options.porticoJvmFlags = List.of("-XX:TieredStopAtLevel=1");
+        options.porticoWarmUp = Duration.ofMillis(200);
         options.warmUp = Duration.ofMillis(200);
         options.measured = Duration.ofMillis(300);
         options.idleSessions = 20;
@@ -84,6 +85,7 @@ class BenchSmokeTest {
     void whenQuickIsGivenThenEveryPartIsShortened() {
         BenchOptions quick = BenchOptions.parse("--quick", "--sessions", "4,8");
         assertThat(quick.sessions).containsExactly(4, 8);
+        assertThat(quick.porticoWarmUp).isEqualTo(Duration.ofSeconds(5));
         assertThat(quick.measured).isEqualTo(Duration.ofSeconds(3));
         assertThat(quick.idleSessions).isEqualTo(2_000);
     }
