@@ -29,7 +29,7 @@ final class BenchOptions {
     Set<String> parts = new TreeSet<>(ALL_PARTS);
     List<Integer> sessions = List.of(1, 16, 64, 256);
     /** Once, before the first load case: calls through Portico over both transports, to get its JIT work done. */
-    Duration porticoWarmUp = Duration.ofSeconds(15);
+    Duration porticoWarmUp = Duration.ofSeconds(45);
     /** Before each load case, with that case's sessions; not measured. */
     Duration warmUp = Duration.ofSeconds(3);
 
