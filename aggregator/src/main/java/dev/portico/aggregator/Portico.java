@@ -5,10 +5,14 @@ import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
+import dev.portico.aggregator.metrics.MetricsServlet;
+import dev.portico.aggregator.metrics.PorticoMetrics;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.storage.BrokerStates;
+import dev.portico.config.MetricsConfig;
 import dev.portico.config.PorticoConfig;
+import dev.portico.config.UpstreamConfig;
 import dev.portico.transport.downstream.HttpMcpServer;
 import dev.portico.transport.downstream.StdioMcpServer;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -44,6 +48,7 @@ public final class Portico implements AutoCloseable {
     private final HttpMcpServer http;
     private final LoopbackSignInListener loopback;
     private final StdioMcpServer stdio;
+    private final PorticoMetrics metrics;
     private final AtomicBoolean ready;
     /** Set first thing when closing: {@code /readyz} reports "stopping" for the whole drain. */
     private final AtomicBoolean stopping;
@@ -64,6 +69,7 @@ public final class Portico implements AutoCloseable {
             HttpMcpServer http,
             LoopbackSignInListener loopback,
             StdioMcpServer stdio,
+            PorticoMetrics metrics,
             AtomicBoolean ready,
             AtomicBoolean stopping,
             Duration shutdownGracePeriod) {
@@ -72,6 +78,7 @@ public final class Portico implements AutoCloseable {
         this.http = http;
         this.loopback = loopback;
         this.stdio = stdio;
+        this.metrics = metrics;
         this.ready = ready;
         this.stopping = stopping;
         this.shutdownGracePeriod = shutdownGracePeriod;
@@ -85,7 +92,7 @@ public final class Portico implements AutoCloseable {
 
     /**
      * Starts the HTTP listener for {@code config}: streamable HTTP, legacy SSE, the sign-in endpoints and Portico's
-     * Client ID Metadata Document, health.
+     * Client ID Metadata Document, health, and metrics unless {@code metrics.enabled} is false.
      */
     public static Portico startHttp(PorticoConfig config) throws Exception {
         return startHttp(config, Clock.systemUTC());
@@ -110,7 +117,13 @@ public final class Portico implements AutoCloseable {
             state.close();
             throw e;
         }
-        Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
+        PorticoMetrics metrics = config.metrics().enabled()
+                ? PorticoMetrics.prometheus(
+                        config.upstreams().stream().map(UpstreamConfig::name).toList())
+                : PorticoMetrics.off();
+        signIn.reportTo(metrics);
+        Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker(), challenge -> {}, metrics);
+        metrics.countSessions(gateway::sessions);
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
         HealthServlet health = new HealthServlet(() -> {
@@ -126,6 +139,9 @@ public final class Portico implements AutoCloseable {
                 .port(config.server().port())
                 .servlet("/healthz", health)
                 .servlet("/readyz", health);
+        if (metrics.served()) {
+            builder.servlet(MetricsConfig.PATH, new MetricsServlet(metrics)).jetty(metrics::watchJetty);
+        }
         signIn.servlets().forEach(builder::servlet);
         HttpMcpServer http = builder.build();
         try {
@@ -135,6 +151,7 @@ public final class Portico implements AutoCloseable {
         } catch (Exception e) {
             gateway.close();
             signIn.close();
+            metrics.close();
             http.close();
             throw e;
         }
@@ -151,6 +168,7 @@ public final class Portico implements AutoCloseable {
                 http,
                 null,
                 null,
+                metrics,
                 ready,
                 stopping,
                 config.server().shutdownGracePeriod());
@@ -189,7 +207,8 @@ public final class Portico implements AutoCloseable {
                 config,
                 implementation(),
                 signIn.signInBroker(),
-                config.oauth().openBrowser() ? new OpenOnce(browser) : challenge -> {});
+                config.oauth().openBrowser() ? new OpenOnce(browser) : challenge -> {},
+                PorticoMetrics.off());
         StdioMcpServer stdio = StdioMcpServer.start(gateway, in, out);
         log.info(
                 "Portico serving one client over stdio with {} upstream(s); sign-in callback at {}{}",
@@ -202,6 +221,7 @@ public final class Portico implements AutoCloseable {
                 null,
                 loopback,
                 stdio,
+                PorticoMetrics.off(),
                 new AtomicBoolean(true),
                 new AtomicBoolean(),
                 config.server().shutdownGracePeriod());
@@ -294,6 +314,7 @@ public final class Portico implements AutoCloseable {
         } catch (Exception e) {
             log.warn("Stopping the listener: {}", e.getMessage());
         }
+        metrics.close();
         log.info("Portico stopped");
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param oauth Portico as an OAuth client: callback, Client ID Metadata Document, sign-in lifetimes
  * @param security what Portico's own outbound fetches may reach
  * @param storage where sessions, sign-ins and tokens are kept: in memory or in PostgreSQL
+ * @param metrics whether Portico serves its own metrics at {@code /metrics}
  * @param upstreams the remote MCP servers, in config order (which is also the order of precedence when
  *     two unprefixed upstreams announce the same tool name)
  * @param source where the config came from, for messages ("portico.yaml", "built-in demo")
@@ -22,6 +23,7 @@ public record PorticoConfig(
         OAuthConfig oauth,
         SecurityConfig security,
         StorageConfig storage,
+        MetricsConfig metrics,
         List<UpstreamConfig> upstreams,
         String source) {
 
@@ -30,8 +32,20 @@ public record PorticoConfig(
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(metrics, "metrics");
         upstreams = List.copyOf(upstreams);
         Objects.requireNonNull(source, "source");
+    }
+
+    /** A config with metrics served. */
+    public PorticoConfig(
+            ServerConfig server,
+            OAuthConfig oauth,
+            SecurityConfig security,
+            StorageConfig storage,
+            List<UpstreamConfig> upstreams,
+            String source) {
+        this(server, oauth, security, storage, MetricsConfig.defaults(), upstreams, source);
     }
 
     /** A config that keeps its state in memory. */

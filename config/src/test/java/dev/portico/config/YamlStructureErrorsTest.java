@@ -236,7 +236,8 @@ class YamlStructureErrorsTest {
         assertThat(problem.column()).isEqualTo(1);
         assertThat(problem.path()).isEmpty();
         assertThat(problem.message())
-                .isEqualTo("expected a mapping with the keys server, oauth, security, storage, upstreams, got a list");
+                .isEqualTo(
+                        "expected a mapping with the keys server, oauth, security, storage, metrics, upstreams, got a list");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.portico.aggregator.auth.SignInBroker;
 import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.aggregator.catalog.MergedCatalog;
 import dev.portico.aggregator.catalog.Route;
+import dev.portico.aggregator.metrics.PorticoMetrics;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.session.InFlightCall;
 import dev.portico.aggregator.session.SessionUpstream;
@@ -61,6 +62,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     private final SignInBroker signIn;
     private final Consumer<AuthChallenge> challengeShown;
+    private final PorticoMetrics metrics;
 
     /**
      * JSON-RPC's range for errors an implementation defines (-32000 to -32099): Portico is stopping. Not "internal
@@ -77,21 +79,24 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
     private final Sinks.One<String> gracePeriodOver = Sinks.one();
 
     public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo, SignInBroker signIn) {
-        this(config, serverInfo, signIn, challenge -> {});
+        this(config, serverInfo, signIn, challenge -> {}, PorticoMetrics.off());
     }
 
     /**
      * @param challengeShown told of each sign-in challenge a call is answered with, for example to open the
      *     user's browser at its link in single-user stdio mode
+     * @param metrics counts forwarded tool calls and how upstream connections fare
      */
     public Gateway(
             PorticoConfig config,
             McpSchema.Implementation serverInfo,
             SignInBroker signIn,
-            Consumer<AuthChallenge> challengeShown) {
+            Consumer<AuthChallenge> challengeShown,
+            PorticoMetrics metrics) {
         this.config = config;
         this.signIn = signIn;
         this.challengeShown = challengeShown;
+        this.metrics = metrics;
         signIn.onSignedIn((owner, upstream) -> {
             GatewaySession session = sessions.get(owner);
             if (session != null) {
@@ -156,7 +161,8 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                 serverInfo,
                 signIn,
                 PorticoTools::tools,
-                PorticoTools.resources());
+                PorticoTools.resources(),
+                metrics);
         GatewaySession previous = sessions.put(downstream.id(), session);
         if (previous != null) {
             previous.close();
@@ -339,7 +345,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                 InFlightCall call = session.begin(requestId.orElse(null), exchange, request.progressToken());
                 SessionUpstream target =
                         session.upstream(route.get().upstream()).orElseThrow();
-                return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
+                return metrics.toolCall(
+                                route.get().upstream(),
+                                forward(
+                                        session,
+                                        route.get().upstream(),
+                                        conn -> conn.callTool(forwarded, call.cancellation())))
                         .doOnNext(result -> session.callAccepted(target))
                         .onErrorResume(UpstreamCallException.class, e -> switch (e.failure()
                                 .kind()) {

@@ -76,7 +76,8 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             McpSchema.Implementation clientInfo,
             SignInBroker signIn,
             Function<GatewaySession, List<McpSchema.Tool>> ownTools,
-            List<McpSchema.Resource> ownResources) {
+            List<McpSchema.Resource> ownResources,
+            UpstreamObserver observer) {
         this.downstream = downstream;
         this.clientInfo = clientInfo;
         this.signIn = signIn;
@@ -88,7 +89,8 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
         for (UpstreamConfig config : configs) {
             ups.put(
                     config.name(),
-                    new SessionUpstream(config, connector, epoch -> specFor(config), this, downstream.logId()));
+                    new SessionUpstream(
+                            config, connector, epoch -> specFor(config), this, observer, downstream.logId()));
             if (!config.toolPrefix().isEmpty()) {
                 prefixes.put(config.toolPrefix(), config);
             }

@@ -58,6 +58,7 @@ public final class SessionUpstream implements AutoCloseable {
     private final UpstreamConnector connector;
     private final LongFunction<UpstreamClientSpec.Builder> specForEpoch;
     private final Listener listener;
+    private final UpstreamObserver observer;
     private final String logId;
 
     private final Object lock = new Object();
@@ -73,6 +74,7 @@ public final class SessionUpstream implements AutoCloseable {
 
     /**
      * @param specForEpoch builds the client spec for a connection attempt; this class adds the list-change hooks
+     * @param observer told of connection outcomes and reconnects, for metrics
      * @param logId the owning session's truncated id, for log lines
      */
     public SessionUpstream(
@@ -80,11 +82,13 @@ public final class SessionUpstream implements AutoCloseable {
             UpstreamConnector connector,
             LongFunction<UpstreamClientSpec.Builder> specForEpoch,
             Listener listener,
+            UpstreamObserver observer,
             String logId) {
         this.config = config;
         this.connector = connector;
         this.specForEpoch = specForEpoch;
         this.listener = listener;
+        this.observer = observer;
         this.logId = logId;
     }
 
@@ -240,6 +244,9 @@ public final class SessionUpstream implements AutoCloseable {
     private void startConnecting() {
         long myEpoch = ++epoch;
         state = State.CONNECTING;
+        if (myEpoch > 1) {
+            observer.reconnecting(name());
+        }
         UpstreamClientSpec spec = specForEpoch
                 .apply(myEpoch)
                 .onToolsChanged(tools -> updateCatalog(myEpoch, c -> c.withTools(tools)))
@@ -309,6 +316,7 @@ public final class SessionUpstream implements AutoCloseable {
             catalog = fetched;
             watchers = watch(myEpoch, conn);
         }
+        observer.answered(name(), true);
         if (recovered) {
             log.info("Upstream '{}' is back for session {}", name(), logId);
         } else {
@@ -326,6 +334,7 @@ public final class SessionUpstream implements AutoCloseable {
             }
             delay = afterFailure(f);
         }
+        observer.answered(name(), answers(f));
         if (delay == null) {
             log.info("{} (session {}); waiting for sign-in", f.message(), logId);
         } else if (attemptNumber() <= 1) {
@@ -354,6 +363,7 @@ public final class SessionUpstream implements AutoCloseable {
             disposeWatchers();
             delay = afterFailure(f);
         }
+        observer.answered(name(), answers(f));
         if (delay == null) {
             log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
         } else {
@@ -363,6 +373,11 @@ public final class SessionUpstream implements AutoCloseable {
                 .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
                 .subscribe();
         listener.upstreamChanged(this);
+    }
+
+    /** Whether the upstream answered, though not as hoped: a refusal or a JSON-RPC error is an answer. */
+    private static boolean answers(UpstreamFailure f) {
+        return f.kind() == UpstreamFailure.Kind.UNAUTHORIZED || f.kind() == UpstreamFailure.Kind.PROTOCOL_ERROR;
     }
 
     // Called with the lock held.

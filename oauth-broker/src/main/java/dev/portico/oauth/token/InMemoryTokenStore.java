@@ -1,5 +1,6 @@
 package dev.portico.oauth.token;
 
+import dev.portico.oauth.storage.EntryCount;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * own lock, and {@link #renew} holds one of a fixed number of striped locks chosen by the set's key, so that a slow
  * refresh holds up no other owner's reads.
  */
-public final class InMemoryTokenStore implements TokenStore {
+public final class InMemoryTokenStore implements TokenStore, EntryCount {
 
     /** Default for {@link #InMemoryTokenStore()}. */
     public static final int DEFAULT_MAX_PER_OWNER = 64;
@@ -111,6 +112,16 @@ public final class InMemoryTokenStore implements TokenStore {
         return owners.size();
     }
 
+    /** The token sets held for every owner; one lock per owner at a time, so a count is not a snapshot. */
+    @Override
+    public long entryCount() {
+        long count = 0;
+        for (OwnerTokens tokens : owners.values()) {
+            count += tokens.size();
+        }
+        return count;
+    }
+
     @Override
     public String toString() {
         return "InMemoryTokenStore[owners=" + owners.size() + ", maxPerOwner=" + maxPerOwner + "]";
@@ -144,6 +155,10 @@ public final class InMemoryTokenStore implements TokenStore {
             }
             Collections.reverse(found);
             return List.copyOf(found);
+        }
+
+        synchronized int size() {
+            return sets.size();
         }
 
         synchronized Optional<TokenSet> get(TokenKey key) {

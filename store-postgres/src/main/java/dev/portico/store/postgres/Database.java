@@ -2,6 +2,8 @@ package dev.portico.store.postgres;
 
 import dev.portico.oauth.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -61,6 +63,17 @@ final class Database {
         } catch (SQLException e) {
             throw unavailable(operation, e);
         }
+    }
+
+    /** The rows of {@code table} (one of the stores' own table names, never input). */
+    long count(String table) {
+        return run("counting " + table, connection -> {
+            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + table);
+                    ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
     }
 
     static StorageUnavailableException unavailable(String operation, SQLException e) {

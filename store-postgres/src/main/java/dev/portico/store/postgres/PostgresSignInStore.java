@@ -5,6 +5,7 @@ import dev.portico.oauth.flow.BindOutcome;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.store.postgres.FieldCipher.Place;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -25,7 +26,7 @@ import java.util.Optional;
  * late click reads "expired") and are then swept by {@link PostgresStorage}'s background task. At most {@link
  * #MAX_PER_OWNER} sign-ins are kept per owner, the oldest dropped first.
  */
-final class PostgresSignInStore implements SignInStore {
+final class PostgresSignInStore implements SignInStore, EntryCount {
 
     static final Duration EXPIRED_RETENTION_DEFAULT = Duration.ofMinutes(30);
 
@@ -187,6 +188,11 @@ final class PostgresSignInStore implements SignInStore {
                 return delete.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public long entryCount() {
+        return db.count(TABLE);
     }
 
     @Override

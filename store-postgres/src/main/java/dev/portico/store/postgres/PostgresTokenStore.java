@@ -2,6 +2,7 @@ package dev.portico.store.postgres;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.LogIds;
 import dev.portico.oauth.token.TokenRequestException;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * is still valid keeps working, a refresh or a new sign-in does not. Every other method throws {@link
  * StorageUnavailableException}.
  */
-final class PostgresTokenStore implements TokenStore {
+final class PostgresTokenStore implements TokenStore, EntryCount {
 
     /** Beyond this many sets per owner, the least recently stored is dropped, as in memory. */
     static final int MAX_PER_OWNER = 64;
@@ -308,6 +309,11 @@ final class PostgresTokenStore implements TokenStore {
                 return delete.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public long entryCount() {
+        return db.count(TABLE);
     }
 
     @Override
