@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -50,8 +51,8 @@ import reactor.core.publisher.Mono;
  * outcome, a store name, or an authorization server error code from a fixed list (anything else counts as {@code
  * other}). No label ever carries a session id, a user, a tool argument or a token.
  *
- * <p>The meters of each configured upstream are created up front, so that a call costs one map lookup, two
- * increments and a clock read. Safe for concurrent use. {@link #off()} counts nothing, for stdio mode and {@code
+ * <p>The meters of each configured upstream are created up front (latency histograms at their outcome's first
+ * call), so that a call costs a map lookup, two clock reads and two increments. Safe for concurrent use. {@link #off()} counts nothing, for stdio mode and {@code
  * metrics.enabled: false}.
  */
 public final class PorticoMetrics implements AuditListener, UpstreamObserver, AutoCloseable {
@@ -331,17 +332,26 @@ public final class PorticoMetrics implements AuditListener, UpstreamObserver, Au
                         .register(registry));
     }
 
-    /** The meters of one upstream, created once. */
+    /**
+     * The meters of one upstream. Counters exist from the start, so that a rate over them is defined before the first
+     * call; a histogram (16 series) appears with the first call of its outcome, so that outcomes an upstream never
+     * has (timeouts, cancellations) do not bloat every scrape.
+     */
     private static final class UpstreamMeters {
 
         /** 1 when the upstream last answered, 0 when it last could not be reached, -1 before any attempt. */
         final AtomicInteger up = new AtomicInteger(-1);
 
         final Counter reconnects;
+        private final MeterRegistry registry;
+        private final String upstream;
         private final Map<ToolCallOutcome, Counter> calls = new EnumMap<>(ToolCallOutcome.class);
-        private final Map<ToolCallOutcome, Timer> durations = new EnumMap<>(ToolCallOutcome.class);
+        private final AtomicReferenceArray<Timer> durations =
+                new AtomicReferenceArray<>(ToolCallOutcome.values().length);
 
         UpstreamMeters(MeterRegistry registry, String upstream) {
+            this.registry = registry;
+            this.upstream = upstream;
             Gauge.builder("portico.upstream.up", up, value -> value.get() < 0 ? Double.NaN : value.get())
                     .description("Whether the upstream answered Portico's last attempt to reach it; NaN until one")
                     .tag("upstream", upstream)
@@ -357,19 +367,26 @@ public final class PorticoMetrics implements AuditListener, UpstreamObserver, Au
                                 .description("Tool calls forwarded to an upstream, by how they ended")
                                 .tags("upstream", upstream, "outcome", outcome.label())
                                 .register(registry));
-                durations.put(
-                        outcome,
-                        Timer.builder("portico.tool.call.duration")
-                                .description("Time from forwarding a tool call to its end")
-                                .tags("upstream", upstream, "outcome", outcome.label())
-                                .serviceLevelObjectives(LATENCY_BUCKETS)
-                                .register(registry));
             }
         }
 
         void toolCall(ToolCallOutcome outcome, long nanos) {
             calls.get(outcome).increment();
-            durations.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+            duration(outcome).record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private Timer duration(ToolCallOutcome outcome) {
+            Timer timer = durations.get(outcome.ordinal());
+            if (timer == null) {
+                // Registering is idempotent: two threads racing here get the same timer.
+                timer = Timer.builder("portico.tool.call.duration")
+                        .description("Time from forwarding a tool call to its end")
+                        .tags("upstream", upstream, "outcome", outcome.label())
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry);
+                durations.set(outcome.ordinal(), timer);
+            }
+            return timer;
         }
     }
 
