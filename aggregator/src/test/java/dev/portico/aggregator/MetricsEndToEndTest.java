@@ -110,7 +110,7 @@ class MetricsEndToEndTest {
         assertThat(scrape.names())
                 .contains(
                         "jvm_memory_used_bytes",
-                        "jvm_gc_pause_seconds_count",
+                        "jvm_gc_live_data_size_bytes",
                         "jvm_threads_live_threads",
                         "jvm_classes_loaded_classes",
                         "process_cpu_usage",

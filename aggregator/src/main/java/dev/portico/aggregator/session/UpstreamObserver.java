@@ -7,15 +7,6 @@ package dev.portico.aggregator.session;
  */
 public interface UpstreamObserver {
 
-    /** Counts nothing. */
-    UpstreamObserver NONE = new UpstreamObserver() {
-        @Override
-        public void answered(String upstream, boolean answers) {}
-
-        @Override
-        public void reconnecting(String upstream) {}
-    };
-
     /**
      * A connection attempt or a live connection showed whether {@code upstream} answers: true when it connected or
      * answered with a refusal or an error of its own, false when it could not be reached, timed out or sent nonsense.
