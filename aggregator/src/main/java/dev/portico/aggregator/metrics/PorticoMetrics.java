@@ -184,7 +184,8 @@ public final class PorticoMetrics implements AuditListener, UpstreamObserver, Au
 
     /**
      * {@code call}, a tool call forwarded to {@code upstream}, timed from subscription to its end and counted by
-     * outcome. The answer itself passes through untouched.
+     * outcome. The answer itself passes through untouched; it is counted before it travels on, so a scrape after the
+     * client has its answer sees it.
      */
     public Mono<McpSchema.CallToolResult> toolCall(String upstream, Mono<McpSchema.CallToolResult> call) {
         UpstreamMeters meters = upstreams.get(upstream);
@@ -193,10 +194,11 @@ public final class PorticoMetrics implements AuditListener, UpstreamObserver, Au
         }
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            ToolCallOutcome[] outcome = {ToolCallOutcome.CANCELLED};
-            return call.doOnNext(result -> outcome[0] = ToolCallOutcome.of(result))
-                    .doOnError(e -> outcome[0] = ToolCallOutcome.of(e))
-                    .doFinally(signal -> meters.toolCall(outcome[0], System.nanoTime() - started));
+            // Completing empty is how a forwarded call reports that it was cancelled (by the client or a stop).
+            return call.doOnSuccess(result -> meters.toolCall(
+                            result == null ? ToolCallOutcome.CANCELLED : ToolCallOutcome.of(result), started))
+                    .doOnError(e -> meters.toolCall(ToolCallOutcome.of(e), started))
+                    .doOnCancel(() -> meters.toolCall(ToolCallOutcome.CANCELLED, started));
         });
     }
 
@@ -370,9 +372,10 @@ public final class PorticoMetrics implements AuditListener, UpstreamObserver, Au
             }
         }
 
-        void toolCall(ToolCallOutcome outcome, long nanos) {
+        /** @param started when the call was forwarded, by {@link System#nanoTime()} */
+        void toolCall(ToolCallOutcome outcome, long started) {
+            duration(outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             calls.get(outcome).increment();
-            duration(outcome).record(nanos, TimeUnit.NANOSECONDS);
         }
 
         private Timer duration(ToolCallOutcome outcome) {
