@@ -21,7 +21,8 @@ final class BenchOptions {
             """
             Usage: bench/run [--quick] [--parts load,memory,catalog,jmh,coldstart] [--sessions 1,16,64,256]
                              [--warmup SECONDS] [--duration SECONDS] [--idle-sessions N] [--catalog-calls N]
-                             [--cold-starts N] [--portico-jar FILE] [--portico-jvm-flags "FLAGS"] [--logs DIR]""";
+                             [--cold-starts N] [--portico-jar FILE] [--portico-jvm-flags "FLAGS"] [--logs DIR]
+                             [--portico-launcher FILE]""";
 
     /** JMH iterations: warm-up and measured iterations of {@code iteration} each, in {@code forks} fresh JVMs. */
     record JmhSettings(int forks, int warmUpIterations, int iterations, Duration iteration) {}
@@ -40,6 +41,9 @@ final class BenchOptions {
     Optional<Path> porticoJar = Optional.empty();
 
     List<String> porticoJvmFlags = List.of();
+    /** The cold-start part runs Portico with this launcher (the checkout's {@code ./portico}), as users do. */
+    Optional<Path> porticoLauncher = Optional.empty();
+
     Path logDirectory = Path.of("bench", "target", "bench-logs");
 
     static BenchOptions parse(String... args) {
@@ -74,6 +78,7 @@ final class BenchOptions {
             case "--portico-jvm-flags" -> porticoJvmFlags =
                     value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
             case "--logs" -> logDirectory = Path.of(value);
+            case "--portico-launcher" -> porticoLauncher = Optional.of(Path.of(value));
             default -> throw new IllegalArgumentException("unknown flag: " + flag + "\n" + USAGE);
         }
     }
