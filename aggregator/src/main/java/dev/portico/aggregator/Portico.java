@@ -5,13 +5,17 @@ import dev.portico.aggregator.auth.LoopbackSignInListener;
 import dev.portico.aggregator.auth.SignInWiring;
 import dev.portico.aggregator.gateway.Gateway;
 import dev.portico.aggregator.health.HealthServlet;
+import dev.portico.aggregator.metrics.MetricsServlet;
+import dev.portico.aggregator.metrics.PorticoMetrics;
 import dev.portico.aggregator.reload.ConfigGeneration;
 import dev.portico.aggregator.reload.ReloadOutcome;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.aggregator.storage.BrokerStates;
 import dev.portico.config.ConfigChanges;
+import dev.portico.config.MetricsConfig;
 import dev.portico.config.PorticoConfig;
+import dev.portico.config.UpstreamConfig;
 import dev.portico.oauth.http.OutboundHttpSettings;
 import dev.portico.oauth.inbound.InboundAuthentication;
 import dev.portico.oauth.inbound.InboundUser;
@@ -54,6 +58,7 @@ public final class Portico implements AutoCloseable {
     private final HttpMcpServer http;
     private final LoopbackSignInListener loopback;
     private final StdioMcpServer stdio;
+    private final PorticoMetrics metrics;
     private final AtomicBoolean ready;
     /** Set first thing when closing: {@code /readyz} reports "stopping" for the whole drain. */
     private final AtomicBoolean stopping;
@@ -72,12 +77,6 @@ public final class Portico implements AutoCloseable {
      */
     private static final Duration SIGN_INS_ELSEWHERE = Duration.ofSeconds(2);
 
-    /**
-     * Hears of sign-ins and token sets the stores dropped to keep to {@code limits}' caps. Each eviction is already
-     * logged by the store; this is the hook for an eviction counter once Portico has metrics.
-     */
-    private static final EvictionListener STORE_EVICTIONS = EvictionListener.NONE;
-
     private Portico(
             Gateway gateway,
             SignInWiring signIn,
@@ -85,6 +84,7 @@ public final class Portico implements AutoCloseable {
             HttpMcpServer http,
             LoopbackSignInListener loopback,
             StdioMcpServer stdio,
+            PorticoMetrics metrics,
             AtomicBoolean ready,
             AtomicBoolean stopping,
             PorticoConfig config,
@@ -95,6 +95,7 @@ public final class Portico implements AutoCloseable {
         this.http = http;
         this.loopback = loopback;
         this.stdio = stdio;
+        this.metrics = metrics;
         this.ready = ready;
         this.stopping = stopping;
         this.shutdownGracePeriod = config.server().shutdownGracePeriod();
@@ -110,7 +111,7 @@ public final class Portico implements AutoCloseable {
 
     /**
      * Starts the HTTP listener for {@code config}: streamable HTTP, legacy SSE, the sign-in endpoints and Portico's
-     * Client ID Metadata Document, health.
+     * Client ID Metadata Document, health, and metrics unless {@code metrics.enabled} is false.
      */
     public static Portico startHttp(PorticoConfig config) throws Exception {
         return startHttp(config, Clock.systemUTC());
@@ -118,7 +119,8 @@ public final class Portico implements AutoCloseable {
 
     /** {@link #startHttp(PorticoConfig)} with the clock sign-ins and tokens expire by; tests move it. */
     public static Portico startHttp(PorticoConfig config, Clock clock) throws Exception {
-        return startHttp(config, clock, BrokerStates.from(config, STORE_EVICTIONS));
+        PorticoMetrics metrics = metricsFor(config);
+        return startHttp(config, clock, BrokerStates.from(config, metrics.evictions()), metrics);
     }
 
     /**
@@ -126,11 +128,24 @@ public final class Portico implements AutoCloseable {
      * when it closes.
      */
     public static Portico startHttp(PorticoConfig config, Clock clock, BrokerState state) throws Exception {
+        return startHttp(config, clock, state, metricsFor(config));
+    }
+
+    /** Prometheus meters unless {@code metrics.enabled} is false, then meters that count nothing. */
+    private static PorticoMetrics metricsFor(PorticoConfig config) {
+        return config.metrics().enabled()
+                ? PorticoMetrics.prometheus(
+                        config.upstreams().stream().map(UpstreamConfig::name).toList())
+                : PorticoMetrics.off();
+    }
+
+    private static Portico startHttp(PorticoConfig config, Clock clock, BrokerState state, PorticoMetrics metrics)
+            throws Exception {
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
         SignInWiring signIn;
         try {
-            signIn = new SignInWiring(config, publicBaseUrl, clock, state, STORE_EVICTIONS);
+            signIn = new SignInWiring(config, publicBaseUrl, clock, state, metrics.evictions());
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -150,10 +165,13 @@ public final class Portico implements AutoCloseable {
             signIn.close();
             throw e;
         }
-        Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker());
+        signIn.reportTo(metrics);
+        Gateway gateway = new Gateway(config, implementation(), signIn.signInBroker(), challenge -> {}, metrics);
+        metrics.countSessions(gateway::sessions);
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
         ConfigGeneration generation = new ConfigGeneration();
+        metrics.watchConfig(generation);
         HealthServlet health = new HealthServlet(
                 () -> {
                     if (stopping.get()) {
@@ -172,6 +190,9 @@ public final class Portico implements AutoCloseable {
                 .idleTimeout(config.limits().idleTimeout())
                 .servlet("/healthz", health)
                 .servlet("/readyz", health);
+        if (metrics.served()) {
+            builder.servlet(MetricsConfig.PATH, new MetricsServlet(metrics)).jetty(metrics::watchJetty);
+        }
         signIn.servlets(Optional.ofNullable(inbound).map(signIn::browserLogin)).forEach(builder::servlet);
         if (inbound != null) {
             builder.authenticator((request, response, endpoint) -> inbound.authenticator()
@@ -187,6 +208,7 @@ public final class Portico implements AutoCloseable {
         } catch (Exception e) {
             gateway.close();
             signIn.close();
+            metrics.close();
             http.close();
             if (inbound != null) {
                 inbound.close();
@@ -200,7 +222,8 @@ public final class Portico implements AutoCloseable {
                 config.source(),
                 publicBaseUrl.get(),
                 config.oauth().callbackPath());
-        Portico portico = new Portico(gateway, signIn, inbound, http, null, null, ready, stopping, config, generation);
+        Portico portico =
+                new Portico(gateway, signIn, inbound, http, null, null, metrics, ready, stopping, config, generation);
         if (state.shared()) {
             portico.background = Flux.interval(SIGN_INS_ELSEWHERE)
                     .subscribe(tick -> gateway.sessions().forEach(GatewaySession::noticeSignInsElsewhere));
@@ -224,7 +247,11 @@ public final class Portico implements AutoCloseable {
         AtomicReference<URI> boundAddress = new AtomicReference<>();
         Supplier<URI> publicBaseUrl = () -> config.server().publicUrl().orElseGet(boundAddress::get);
         SignInWiring signIn = new SignInWiring(
-                config, publicBaseUrl, Clock.systemUTC(), BrokerStates.from(config, STORE_EVICTIONS), STORE_EVICTIONS);
+                config,
+                publicBaseUrl,
+                Clock.systemUTC(),
+                BrokerStates.from(config, EvictionListener.NONE),
+                EvictionListener.NONE);
         LoopbackSignInListener loopback = null;
         try {
             loopback = LoopbackSignInListener.start(config.oauth().loopbackPort(), signIn.servlets());
@@ -241,7 +268,8 @@ public final class Portico implements AutoCloseable {
                 config,
                 implementation(),
                 signIn.signInBroker(),
-                config.oauth().openBrowser() ? new OpenOnce(browser) : challenge -> {});
+                config.oauth().openBrowser() ? new OpenOnce(browser) : challenge -> {},
+                PorticoMetrics.off());
         StdioMcpServer stdio = StdioMcpServer.start(gateway, in, out);
         log.info(
                 "Portico serving one client over stdio with {} upstream(s); sign-in callback at {}{}",
@@ -255,6 +283,7 @@ public final class Portico implements AutoCloseable {
                 null,
                 loopback,
                 stdio,
+                PorticoMetrics.off(),
                 new AtomicBoolean(true),
                 new AtomicBoolean(),
                 config,
@@ -335,12 +364,16 @@ public final class Portico implements AutoCloseable {
                     generation.record(ReloadOutcome.UNCHANGED));
             return ReloadOutcome.UNCHANGED;
         }
+        metrics.measureUpstreams(
+                next.upstreams().stream().map(UpstreamConfig::name).toList());
         gateway.reconfigure(next.upstreams(), changes.affected());
         running = new PorticoConfig(
                 running.server(),
                 running.oauth(),
                 running.security(),
                 running.storage(),
+                running.limits(),
+                running.metrics(),
                 next.upstreams(),
                 next.source());
         log.info(
@@ -412,6 +445,7 @@ public final class Portico implements AutoCloseable {
         } catch (Exception e) {
             log.warn("Stopping the listener: {}", e.getMessage());
         }
+        metrics.close();
         log.info("Portico stopped");
     }
 }

@@ -20,8 +20,9 @@ final class BenchOptions {
     static final String USAGE =
             """
             Usage: bench/run [--quick] [--parts load,memory,catalog,jmh,coldstart] [--sessions 1,16,64,256]
-                             [--portico-warmup SECONDS] [--warmup SECONDS] [--duration SECONDS] [--idle-sessions N] [--catalog-calls N]
-                             [--cold-starts N] [--portico-jar FILE] [--portico-jvm-flags "FLAGS"] [--logs DIR]""";
+                             [--portico-warmup SECONDS] [--warmup SECONDS] [--duration SECONDS] [--idle-sessions N]
+                             [--catalog-calls N] [--cold-starts N] [--portico-jar FILE] [--portico-jvm-flags "FLAGS"]
+                             [--logs DIR] [--portico-launcher FILE]""";
 
     /** JMH iterations: warm-up and measured iterations of {@code iteration} each, in {@code forks} fresh JVMs. */
     record JmhSettings(int forks, int warmUpIterations, int iterations, Duration iteration) {}
@@ -44,6 +45,9 @@ final class BenchOptions {
     Optional<Path> porticoJar = Optional.empty();
 
     List<String> porticoJvmFlags = List.of();
+    /** The cold-start part runs Portico with this launcher (the checkout's {@code ./portico}), as users do. */
+    Optional<Path> porticoLauncher = Optional.empty();
+
     Path logDirectory = Path.of("bench", "target", "bench-logs");
 
     static BenchOptions parse(String... args) {
@@ -79,6 +83,7 @@ final class BenchOptions {
             case "--portico-jvm-flags" -> porticoJvmFlags =
                     value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
             case "--logs" -> logDirectory = Path.of(value);
+            case "--portico-launcher" -> porticoLauncher = Optional.of(Path.of(value));
             default -> throw new IllegalArgumentException("unknown flag: " + flag + "\n" + USAGE);
         }
     }

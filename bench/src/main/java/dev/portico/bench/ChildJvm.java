@@ -44,8 +44,16 @@ final class ChildJvm implements AutoCloseable {
         line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         line.addAll(jvmFlags);
         line.addAll(command);
+        return start(new ProcessBuilder(line), log, readyWhen);
+    }
+
+    /**
+     * Starts {@code builder}'s command, which runs a JVM in the end (a launcher script that {@code exec}s java, as
+     * users start Portico), with the same log and readiness as {@link #start(List, List, Path, Pattern)}.
+     */
+    static ChildJvm start(ProcessBuilder builder, Path log, Pattern readyWhen) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+        builder.redirectErrorStream(true);
         long started = System.nanoTime();
         ChildJvm child = new ChildJvm(builder.start(), started);
         child.pump(log, readyWhen);

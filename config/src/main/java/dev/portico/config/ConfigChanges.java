@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * What differs between the config Portico runs with and a newly loaded one, as a live reload sees it.
  *
- * <p>Upstreams can change while Portico runs; everything else (the {@code server}, {@code oauth}, {@code security}
- * and {@code storage} sections) is read once at startup, so a difference there is only reported, by key.
+ * <p>Upstreams can change while Portico runs; everything else (the {@code server}, {@code oauth}, {@code security},
+ * {@code storage}, {@code limits} and {@code metrics} sections) is read once at startup, so a difference there is only reported, by key.
  *
  * @param added upstreams of the new config whose name the running one does not have, in the new config's order
  * @param removed names of running upstreams the new config no longer has
@@ -77,6 +77,8 @@ public record ConfigChanges(
         restart.addAll(differingKeys("oauth", running.oauth(), next.oauth()));
         restart.addAll(differingKeys("security", running.security(), next.security()));
         restart.addAll(differingKeys("storage", running.storage(), next.storage()));
+        restart.addAll(differingKeys("limits", running.limits(), next.limits()));
+        restart.addAll(differingKeys("metrics", running.metrics(), next.metrics()));
         return new ConfigChanges(added, removed, changed, unchanged, !keptBefore.equals(keptAfter), restart);
     }
 

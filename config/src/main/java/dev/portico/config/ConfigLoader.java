@@ -19,7 +19,8 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("server", "oauth", "security", "storage", "limits", "upstreams");
+    static final List<String> ROOT_KEYS =
+            List.of("server", "oauth", "security", "storage", "limits", "metrics", "upstreams");
 
     private final EnvironmentSubstitution substitution;
 
@@ -68,8 +69,8 @@ public final class ConfigLoader {
                 root.get(),
                 "",
                 "a mapping with the keys " + String.join(", ", ROOT_KEYS),
-                "server:, oauth:, security:, storage: and limits: (each followed by its keys) and upstreams: (then a list), each at the"
-                        + " start of a line",
+                "server:, oauth:, security:, storage:, limits: and metrics: (each followed by its keys) and upstreams:"
+                        + " (then a list), each at the start of a line",
                 problems);
         if (reader.isEmpty()) {
             problems.throwIfAny();
@@ -80,12 +81,13 @@ public final class ConfigLoader {
         SecurityConfig security = SecurityConfigReader.read(reader.get(), problems);
         StorageConfig storage = StorageConfigReader.read(reader.get(), problems);
         LimitsConfig limits = LimitsConfigReader.read(reader.get(), problems);
+        MetricsConfig metrics = MetricsConfigReader.read(reader.get(), problems);
         List<UpstreamConfig> upstreams = UpstreamsReader.read(reader.get(), problems);
         if (server != null && oauth != null) {
             ClientIdUrlCheck.check(server, oauth, reader.get(), problems);
         }
         problems.throwIfAny();
-        return new PorticoConfig(server, oauth, security, storage, limits, upstreams, sourceName);
+        return new PorticoConfig(server, oauth, security, storage, limits, metrics, upstreams, sourceName);
     }
 
     private static String read(Path file, String source) {

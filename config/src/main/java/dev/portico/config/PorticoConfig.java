@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param security what Portico's own outbound fetches may reach
  * @param storage where sessions, sign-ins and tokens are kept: in memory or in PostgreSQL
  * @param limits abuse limits: sign-in rates, caps on held sign-ins and tokens, request size, connection timeouts
+ * @param metrics whether Portico serves its own metrics at {@code /metrics}
  * @param upstreams the remote MCP servers, in config order (which is also the order of precedence when
  *     two unprefixed upstreams announce the same tool name)
  * @param source where the config came from, for messages ("portico.yaml", "built-in demo")
@@ -24,6 +25,7 @@ public record PorticoConfig(
         SecurityConfig security,
         StorageConfig storage,
         LimitsConfig limits,
+        MetricsConfig metrics,
         List<UpstreamConfig> upstreams,
         String source) {
 
@@ -33,11 +35,12 @@ public record PorticoConfig(
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(metrics, "metrics");
         upstreams = List.copyOf(upstreams);
         Objects.requireNonNull(source, "source");
     }
 
-    /** A config with the default limits. */
+    /** A config with the default limits and metrics served. */
     public PorticoConfig(
             ServerConfig server,
             OAuthConfig oauth,
@@ -45,7 +48,7 @@ public record PorticoConfig(
             StorageConfig storage,
             List<UpstreamConfig> upstreams,
             String source) {
-        this(server, oauth, security, storage, LimitsConfig.defaults(), upstreams, source);
+        this(server, oauth, security, storage, LimitsConfig.defaults(), MetricsConfig.defaults(), upstreams, source);
     }
 
     /** A config that keeps its state in memory. */
@@ -65,7 +68,7 @@ public record PorticoConfig(
 
     /** The same config with other limits. */
     public PorticoConfig withLimits(LimitsConfig newLimits) {
-        return new PorticoConfig(server, oauth, security, storage, newLimits, upstreams, source);
+        return new PorticoConfig(server, oauth, security, storage, newLimits, metrics, upstreams, source);
     }
 
     public Optional<UpstreamConfig> upstream(String name) {

@@ -237,7 +237,8 @@ class YamlStructureErrorsTest {
         assertThat(problem.path()).isEmpty();
         assertThat(problem.message())
                 .isEqualTo(
-                        "expected a mapping with the keys server, oauth, security, storage, limits, upstreams, got a list");
+                        "expected a mapping with the keys server, oauth, security, storage, limits, metrics, upstreams,"
+                                + " got a list");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.portico.config.LimitsConfig;
 import dev.portico.config.OAuthConfig;
 import dev.portico.config.Secret;
 import dev.portico.oauth.audit.AuditEvent;
+import dev.portico.oauth.audit.AuditListener;
 import dev.portico.oauth.audit.AuditRecord;
 import dev.portico.oauth.audit.AuthAudit;
 import dev.portico.oauth.callback.CallbackServlet;
@@ -20,6 +21,7 @@ import dev.portico.oauth.client.ClientRegistrationException;
 import dev.portico.oauth.client.ClientRegistry;
 import dev.portico.oauth.client.InMemoryRegistrationStore;
 import dev.portico.oauth.client.PorticoClient;
+import dev.portico.oauth.client.RegistrationStore;
 import dev.portico.oauth.discovery.Discovery;
 import dev.portico.oauth.discovery.DiscoveryException;
 import dev.portico.oauth.discovery.ResourceUris;
@@ -33,6 +35,7 @@ import dev.portico.oauth.grant.ExchangedTokens;
 import dev.portico.oauth.http.OutboundHttp;
 import dev.portico.oauth.limits.ClientAddresses;
 import dev.portico.oauth.limits.SignInRateLimits;
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.token.AccessTokens;
 import dev.portico.oauth.token.InMemoryTokenStore;
@@ -46,9 +49,11 @@ import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +78,12 @@ public final class OAuthBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthBroker.class);
 
+    /** The names {@link #entryCounts()} gives the broker's stores. */
+    public static final String TOKENS_STORE = "tokens";
+
+    public static final String SIGN_INS_STORE = "sign_ins";
+    public static final String REGISTRATIONS_STORE = "registrations";
+
     private final OAuthConfig oauth;
     private final Clock clock;
     private final OutboundHttp http;
@@ -80,6 +91,7 @@ public final class OAuthBroker implements AutoCloseable {
     private final SignInTargets resolver;
     private final SignInStore signIns;
     private final TokenStore tokens;
+    private final RegistrationStore registrations;
     private final TokenClient tokenClient;
     private final AccessTokens accessTokens;
     private final AuthAudit audit;
@@ -108,13 +120,11 @@ public final class OAuthBroker implements AutoCloseable {
         this.endpoints = new SignInEndpoints(settings.publicBaseUrl(), oauth.callbackPath());
         this.portico = new PorticoClient(
                 this::clientMetadataDocumentUrl, endpoints::redirectUri, oauth.clientName(), oauth.clientUri());
+        this.registrations = settings.registrationStore().orElseGet(InMemoryRegistrationStore::new);
         this.resolver = new SignInTargets(
                 new Discovery(
                         http, oauth.metadataCacheTtl(), clock, settings.http().allowCrossOriginResourceMetadata()),
-                new ClientRegistry(
-                        portico,
-                        http.nimbusSender(),
-                        settings.registrationStore().orElseGet(InMemoryRegistrationStore::new)));
+                new ClientRegistry(portico, http.nimbusSender(), registrations));
         LimitsConfig limits = settings.limits();
         this.signIns = settings.signInStore()
                 .orElseGet(() -> new InMemorySignInStore(
@@ -397,6 +407,29 @@ public final class OAuthBroker implements AutoCloseable {
     /** Calls {@code listener} after each callback that ended a sign-in without tokens, on the callback's thread. */
     public void addFailureListener(Consumer<SignInFailed> listener) {
         failureListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Tells {@code listener} of every authentication event the audit log records (see {@link AuthAudit}). */
+    public void addAuditListener(AuditListener listener) {
+        audit.listen(listener);
+    }
+
+    /**
+     * The broker's stores that can count their entries, by name: {@value #TOKENS_STORE} (token sets), {@value
+     * #SIGN_INS_STORE} (pending sign-ins) and {@value #REGISTRATIONS_STORE} (dynamic client registrations).
+     */
+    public Map<String, EntryCount> entryCounts() {
+        Map<String, EntryCount> counts = new LinkedHashMap<>();
+        addIfCounted(counts, TOKENS_STORE, tokens);
+        addIfCounted(counts, SIGN_INS_STORE, signIns);
+        addIfCounted(counts, REGISTRATIONS_STORE, registrations);
+        return counts;
+    }
+
+    private static void addIfCounted(Map<String, EntryCount> counts, String name, Object store) {
+        if (store instanceof EntryCount counted) {
+            counts.put(name, counted);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.portico.aggregator.auth;
 
+import dev.portico.aggregator.metrics.PorticoMetrics;
 import dev.portico.aggregator.storage.BrokerState;
 import dev.portico.cimd.ClientMetadataDocument;
 import dev.portico.cimd.ClientMetadataServlet;
@@ -74,6 +75,12 @@ public final class SignInWiring implements AutoCloseable {
 
     public SignInBroker signInBroker() {
         return new OAuthSignInBroker(broker);
+    }
+
+    /** Lets {@code metrics} count the broker's authentication events and the entries of its stores. */
+    public void reportTo(PorticoMetrics metrics) {
+        broker.addAuditListener(metrics);
+        metrics.countStores(broker.entryCounts());
     }
 
     /** Path spec → servlet, to mount on the HTTP listener. */

@@ -6,6 +6,7 @@ import dev.portico.aggregator.auth.SignInStep;
 import dev.portico.aggregator.catalog.MergedCatalog;
 import dev.portico.aggregator.catalog.Route;
 import dev.portico.aggregator.logging.LogFields;
+import dev.portico.aggregator.metrics.PorticoMetrics;
 import dev.portico.aggregator.session.GatewaySession;
 import dev.portico.aggregator.session.InFlightCall;
 import dev.portico.aggregator.session.SessionUpstream;
@@ -70,6 +71,7 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
 
     private final SignInBroker signIn;
     private final Consumer<AuthChallenge> challengeShown;
+    private final PorticoMetrics metrics;
 
     /**
      * JSON-RPC's range for errors an implementation defines (-32000 to -32099): Portico is stopping. Not "internal
@@ -86,21 +88,24 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
     private final Sinks.One<String> gracePeriodOver = Sinks.one();
 
     public Gateway(PorticoConfig config, McpSchema.Implementation serverInfo, SignInBroker signIn) {
-        this(config, serverInfo, signIn, challenge -> {});
+        this(config, serverInfo, signIn, challenge -> {}, PorticoMetrics.off());
     }
 
     /**
      * @param challengeShown told of each sign-in challenge a call is answered with, for example to open the
      *     user's browser at its link in single-user stdio mode
+     * @param metrics counts forwarded tool calls and how upstream connections fare
      */
     public Gateway(
             PorticoConfig config,
             McpSchema.Implementation serverInfo,
             SignInBroker signIn,
-            Consumer<AuthChallenge> challengeShown) {
+            Consumer<AuthChallenge> challengeShown,
+            PorticoMetrics metrics) {
         this.upstreams = config.upstreams();
         this.signIn = signIn;
         this.challengeShown = challengeShown;
+        this.metrics = metrics;
         signIn.onSignedIn((owner, upstream) -> sessionsOf(owner).forEach(session -> session.signedIn(upstream)));
         signIn.onSignInFailed(
                 (owner, upstream) -> sessionsOf(owner).forEach(session -> session.signInFailed(upstream)));
@@ -170,7 +175,8 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                     serverInfo,
                     signIn,
                     PorticoTools::tools,
-                    PorticoTools.resources());
+                    PorticoTools.resources(),
+                    metrics);
             previous = sessions.put(downstream.id(), session);
         }
         if (previous != null) {
@@ -383,7 +389,12 @@ public final class Gateway implements DownstreamHandler, AutoCloseable {
                         new CallLog(fields, request.name(), route.get().upstream());
                 InFlightCall call =
                         session.begin(DownstreamRequestIds.of(context).orElse(null), exchange, request.progressToken());
-                return forward(session, route.get().upstream(), conn -> conn.callTool(forwarded, call.cancellation()))
+                return metrics.toolCall(
+                                route.get().upstream(),
+                                forward(
+                                        session,
+                                        route.get().upstream(),
+                                        conn -> conn.callTool(forwarded, call.cancellation())))
                         .doOnNext(result -> {
                             session.callAccepted(target);
                             callLog.answered(result);

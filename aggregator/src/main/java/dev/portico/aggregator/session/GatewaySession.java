@@ -58,6 +58,9 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
 
     private final McpSchema.Implementation clientInfo;
     private final SignInBroker signIn;
+    /** Told how this session's upstream connections fare (the metrics' upstream health). */
+    private final UpstreamObserver observer;
+
     private final SessionSignIns signIns;
     private final Function<GatewaySession, List<McpSchema.Tool>> ownTools;
     private final List<McpSchema.Resource> ownResources;
@@ -84,8 +87,10 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
             McpSchema.Implementation clientInfo,
             SignInBroker signIn,
             Function<GatewaySession, List<McpSchema.Tool>> ownTools,
-            List<McpSchema.Resource> ownResources) {
+            List<McpSchema.Resource> ownResources,
+            UpstreamObserver observer) {
         this.downstream = downstream;
+        this.observer = observer;
         this.connector = connector;
         this.clientInfo = clientInfo;
         this.signIn = signIn;
@@ -101,7 +106,7 @@ public final class GatewaySession implements SessionUpstream.Listener, AutoClose
     }
 
     private SessionUpstream newUpstream(UpstreamConfig config) {
-        return new SessionUpstream(config, connector, epoch -> specFor(config), this, downstream.logId());
+        return new SessionUpstream(config, connector, epoch -> specFor(config), this, observer, downstream.logId());
     }
 
     /** Makes {@code next} (in config order) this session's upstreams. */

@@ -59,6 +59,7 @@ public final class SessionUpstream implements AutoCloseable {
     private final UpstreamConnector connector;
     private final LongFunction<UpstreamClientSpec.Builder> specForEpoch;
     private final Listener listener;
+    private final UpstreamObserver observer;
     private final String logId;
     /** The session and upstream, in the MDC of every line this writes (a call's lines add theirs on top). */
     private final LogFields logFields;
@@ -80,6 +81,7 @@ public final class SessionUpstream implements AutoCloseable {
 
     /**
      * @param specForEpoch builds the client spec for a connection attempt; this class adds the list-change hooks
+     * @param observer told of connection outcomes and reconnects, for metrics
      * @param logId the owning session's truncated id, for log lines
      */
     public SessionUpstream(
@@ -87,11 +89,13 @@ public final class SessionUpstream implements AutoCloseable {
             UpstreamConnector connector,
             LongFunction<UpstreamClientSpec.Builder> specForEpoch,
             Listener listener,
+            UpstreamObserver observer,
             String logId) {
         this.config = config;
         this.connector = connector;
         this.specForEpoch = specForEpoch;
         this.listener = listener;
+        this.observer = observer;
         this.logId = logId;
         this.logFields = new LogFields(null, logId, config.name(), null, null);
     }
@@ -267,6 +271,9 @@ public final class SessionUpstream implements AutoCloseable {
     private void startConnecting() {
         long myEpoch = ++epoch;
         state = State.CONNECTING;
+        if (myEpoch > 1) {
+            observer.reconnecting(name());
+        }
         UpstreamClientSpec spec = specForEpoch
                 .apply(myEpoch)
                 .onToolsChanged(tools -> updateCatalog(myEpoch, c -> c.withTools(tools)))
@@ -337,6 +344,7 @@ public final class SessionUpstream implements AutoCloseable {
             catalog = fetched;
             watchers = watch(myEpoch, conn);
         }
+        observer.answered(name(), true);
         logFields.run(() -> {
             if (recovered) {
                 log.info("Upstream '{}' is back for session {}", name(), logId);
@@ -356,6 +364,7 @@ public final class SessionUpstream implements AutoCloseable {
             }
             delay = afterFailure(f);
         }
+        observer.answered(name(), answers(f));
         logFields.run(() -> {
             if (delay == null) {
                 log.info("{} (session {}); waiting for sign-in", f.message(), logId);
@@ -386,6 +395,7 @@ public final class SessionUpstream implements AutoCloseable {
             disposeWatchers();
             delay = afterFailure(f);
         }
+        observer.answered(name(), answers(f));
         logFields.run(() -> {
             if (delay == null) {
                 log.info("{} (session {}); its tools are withdrawn until the session signs in", f.message(), logId);
@@ -395,6 +405,11 @@ public final class SessionUpstream implements AutoCloseable {
         });
         closeInBackground(lost);
         listener.upstreamChanged(this);
+    }
+
+    /** Whether the upstream answered, though not as hoped: a refusal or a JSON-RPC error is an answer. */
+    private static boolean answers(UpstreamFailure f) {
+        return f.kind() == UpstreamFailure.Kind.UNAUTHORIZED || f.kind() == UpstreamFailure.Kind.PROTOCOL_ERROR;
     }
 
     // Called with the lock held.

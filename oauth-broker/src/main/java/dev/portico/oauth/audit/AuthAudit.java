@@ -4,8 +4,10 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.portico.oauth.token.LogIds;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * session} (first 8 characters of the session or principal, {@code -} when unknown), {@code error} (on failure the
  * authorization server's error code or Portico's own, such as {@code unknown_state} or {@code iss_mismatch}; else
  * null), {@code detail} (or null). Successes are written at INFO, failures at WARN. docs/oauth.md ("Audit log") lists
- * the error codes.
+ * the error codes. {@link AuditListener}s hear of every record, even when the logger is off.
  *
  * <p>Safe for concurrent use.
  */
@@ -30,14 +32,32 @@ public final class AuthAudit {
     public static final String LOGGER_NAME = "portico.audit";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+    /** Not the audit logger: a failing listener is Portico's problem, not an authentication event. */
+    private static final Logger OWN_LOG = LoggerFactory.getLogger(AuthAudit.class);
 
     private final Clock clock;
+    private final List<AuditListener> listeners = new CopyOnWriteArrayList<>();
 
     public AuthAudit(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** Tells {@code listener} of every record from now on. */
+    public void listen(AuditListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     public void record(AuditRecord record) {
+        for (AuditListener listener : listeners) {
+            try {
+                listener.recorded(record);
+            } catch (RuntimeException e) {
+                OWN_LOG.warn(
+                        "An audit listener failed on a {} event: {}",
+                        record.event().fieldValue(),
+                        e.toString());
+            }
+        }
         if (record.ok() ? !LOG.isInfoEnabled() : !LOG.isWarnEnabled()) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.portico.oauth.client;
 
+import dev.portico.oauth.storage.EntryCount;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link RegistrationStore} in the heap of one process: after a restart Portico registers again, which RFC 7591
  * servers allow. Bounded by the number of authorization servers the config can reach.
  */
-public final class InMemoryRegistrationStore implements RegistrationStore {
+public final class InMemoryRegistrationStore implements RegistrationStore, EntryCount {
 
     private final Map<Key, RegisteredClient> clients = new ConcurrentHashMap<>();
 
@@ -27,6 +28,11 @@ public final class InMemoryRegistrationStore implements RegistrationStore {
     @Override
     public void remove(String issuer, URI redirectUri) {
         clients.remove(new Key(issuer, redirectUri));
+    }
+
+    @Override
+    public long entryCount() {
+        return clients.size();
     }
 
     @Override

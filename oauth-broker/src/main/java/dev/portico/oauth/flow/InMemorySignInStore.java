@@ -1,5 +1,6 @@
 package dev.portico.oauth.flow;
 
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StoreEvictions;
 import java.time.Clock;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * operations are constant-time apart from the periodic sweep and {@link #forget(String)}, which are linear in the
  * (bounded) number of entries.
  */
-public final class InMemorySignInStore implements SignInStore {
+public final class InMemorySignInStore implements SignInStore, EntryCount {
 
     /** Default for {@link #InMemorySignInStore(Clock)}. */
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
@@ -157,6 +158,11 @@ public final class InMemorySignInStore implements SignInStore {
     /** How many sign-ins are held, expired ones included; for tests and metrics. */
     public synchronized int size() {
         return byState.size();
+    }
+
+    @Override
+    public long entryCount() {
+        return size();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.portico.oauth.token;
 
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StoreEvictions;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #renew} holds one of a fixed number of striped locks chosen by the set's key while it refreshes, so that a
  * slow refresh holds up no reads and no other set's renewal.
  */
-public final class InMemoryTokenStore implements TokenStore {
+public final class InMemoryTokenStore implements TokenStore, EntryCount {
 
     /** Default for {@link #InMemoryTokenStore()}. */
     public static final int DEFAULT_MAX_PER_OWNER = 64;
@@ -161,6 +162,11 @@ public final class InMemoryTokenStore implements TokenStore {
     /** Counts the sets held; for tests and metrics. */
     public synchronized int size() {
         return sets.size();
+    }
+
+    @Override
+    public long entryCount() {
+        return size();
     }
 
     @Override

@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.portico.oauth.MutableClock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,5 +87,35 @@ class AuthAuditTest {
                 .containsEntry("server", "a\"b")
                 .containsEntry("issuer", null)
                 .containsEntry("detail", "line one\nline two \"quoted\"");
+    }
+
+    @Test
+    void listenersHearOfEveryRecordEvenWhenTheAuditLoggerIsOff() {
+        List<AuditRecord> heard = new ArrayList<>();
+        audit.listen(heard::add);
+        Level before = logger.getLevel();
+        logger.setLevel(Level.OFF);
+        try {
+            audit.record(AuditRecord.ok(AuditEvent.REFRESH, "calendar", "https://idp.example", SESSION));
+        } finally {
+            logger.setLevel(before);
+        }
+
+        assertThat(heard).extracting(AuditRecord::event).containsExactly(AuditEvent.REFRESH);
+        assertThat(lines.list).isEmpty();
+    }
+
+    @Test
+    void aFailingListenerNeitherStopsTheLineNorTheListenersAfterIt() {
+        List<AuditRecord> heard = new ArrayList<>();
+        audit.listen(record -> {
+            throw new IllegalStateException("broken listener");
+        });
+        audit.listen(heard::add);
+
+        audit.record(AuditRecord.ok(AuditEvent.CALLBACK, "calendar", "https://idp.example", SESSION));
+
+        assertThat(heard).hasSize(1);
+        assertThat(lines.list).hasSize(1);
     }
 }

@@ -2,6 +2,8 @@ package dev.portico.store.postgres;
 
 import dev.portico.oauth.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -89,6 +91,17 @@ final class Database {
     /** The counts a {@link #capTrim} statement ends with: {@code own_evicted}, {@code other_evicted}. */
     static final String EVICTED_COUNTS = "(SELECT count(*) FROM evicted WHERE own) AS own_evicted,"
             + " (SELECT count(*) FROM evicted WHERE NOT own) AS other_evicted";
+
+    /** The rows of {@code table} (one of the stores' own table names, never input). */
+    long count(String table) {
+        return run("counting " + table, connection -> {
+            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + table);
+                    ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
 
     static StorageUnavailableException unavailable(String operation, SQLException e) {
         String state = e.getSQLState() == null ? "no SQLState" : "SQLState " + e.getSQLState();

@@ -6,6 +6,7 @@ import dev.portico.config.Secret;
 import dev.portico.oauth.client.ClientIdentity;
 import dev.portico.oauth.client.RegisteredClient;
 import dev.portico.oauth.client.RegistrationStore;
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.store.postgres.FieldCipher.Place;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * URI, shared by the replicas and kept across restarts. The client secret is sealed by the {@link FieldCipher}; the
  * client id and method are no secret (they travel in authorization URLs).
  */
-final class PostgresRegistrationStore implements RegistrationStore {
+final class PostgresRegistrationStore implements RegistrationStore, EntryCount {
 
     private static final String TABLE = "portico_client_registrations";
 
@@ -104,6 +105,11 @@ final class PostgresRegistrationStore implements RegistrationStore {
                 return delete.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public long entryCount() {
+        return db.count(TABLE);
     }
 
     @Override

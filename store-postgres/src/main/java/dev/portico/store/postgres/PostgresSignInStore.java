@@ -5,6 +5,7 @@ import dev.portico.oauth.flow.BindOutcome;
 import dev.portico.oauth.flow.PendingSignIn;
 import dev.portico.oauth.flow.SignInLookup;
 import dev.portico.oauth.flow.SignInStore;
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StoreEvictions;
 import dev.portico.store.postgres.FieldCipher.Place;
@@ -31,7 +32,7 @@ import java.util.Optional;
  * tells the listener. Replicas inserting at the same moment may each trim, so the table can briefly hold a few less
  * than the cap, never more once both committed.
  */
-final class PostgresSignInStore implements SignInStore {
+final class PostgresSignInStore implements SignInStore, EntryCount {
 
     static final Duration EXPIRED_RETENTION_DEFAULT = Duration.ofMinutes(30);
 
@@ -200,6 +201,11 @@ final class PostgresSignInStore implements SignInStore {
                 return delete.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public long entryCount() {
+        return db.count(TABLE);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.portico.store.postgres;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portico.oauth.storage.EntryCount;
 import dev.portico.oauth.storage.EvictionListener;
 import dev.portico.oauth.storage.StorageUnavailableException;
 import dev.portico.oauth.storage.StoreEvictions;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * beyond either deletes the least recently stored in the same transaction, and {@link StoreEvictions} logs it and
  * tells the listener.
  */
-final class PostgresTokenStore implements TokenStore {
+final class PostgresTokenStore implements TokenStore, EntryCount {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTokenStore.class);
     private static final String TABLE = "portico_tokens";
@@ -332,6 +333,11 @@ final class PostgresTokenStore implements TokenStore {
                 return delete.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public long entryCount() {
+        return db.count(TABLE);
     }
 
     @Override

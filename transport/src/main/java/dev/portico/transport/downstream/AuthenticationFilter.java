@@ -78,7 +78,10 @@ final class AuthenticationFilter implements Filter {
     private void openStream(
             HttpServletRequest request, HttpServletResponse response, FilterChain chain, String principal)
             throws IOException, ServletException {
-        SseSessionIdCapture capture = new SseSessionIdCapture(response);
+        // Bound the moment the SDK writes the id, before the client can read it: a client that posts to the message
+        // endpoint as soon as it sees the id must find the session already bound, whoever it is.
+        SseSessionIdCapture capture =
+                new SseSessionIdCapture(response, announced -> principals.bind(announced, Optional.of(principal)));
         principals.enter(principal);
         try {
             chain.doFilter(request, capture);
@@ -89,7 +92,6 @@ final class AuthenticationFilter implements Filter {
         if (sessionId.isEmpty()) {
             return;
         }
-        principals.bind(sessionId.get(), Optional.of(principal));
         if (request.isAsyncStarted()) {
             request.getAsyncContext().addListener(new ForgetOnEnd(principals, sessionId.get()));
         } else {

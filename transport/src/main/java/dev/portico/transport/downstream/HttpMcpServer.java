@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -129,6 +130,7 @@ public final class HttpMcpServer implements AutoCloseable {
         });
         jetty.setHandler(context);
         jetty.setStopTimeout(builder.stopTimeout.toMillis());
+        builder.jettyCustomizer.accept(jetty);
     }
 
     public static Builder builder(DownstreamHandler handler) {
@@ -185,6 +187,7 @@ public final class HttpMcpServer implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(10);
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private RequestAuthenticator authenticator;
+        private Consumer<Server> jettyCustomizer = server -> {};
 
         private Builder(DownstreamHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -246,6 +249,15 @@ public final class HttpMcpServer implements AutoCloseable {
         /** Mounts another servlet on the same listener, e.g. {@code /healthz}. */
         public Builder servlet(String pathSpec, HttpServlet servlet) {
             servlets.put(Objects.requireNonNull(pathSpec, "pathSpec"), Objects.requireNonNull(servlet, "servlet"));
+            return this;
+        }
+
+        /**
+         * Called with the Jetty server once its connector and handlers are in place, before it starts: for
+         * listeners such as metrics that watch its connections and threads.
+         */
+        public Builder jetty(Consumer<Server> customizer) {
+            this.jettyCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Learns the session id of a legacy SSE stream as the SDK announces it. The SDK's SSE provider names the session in
@@ -24,8 +25,12 @@ final class SseSessionIdCapture extends HttpServletResponseWrapper {
     private String sessionId;
     private PrintWriter writer;
 
-    SseSessionIdCapture(HttpServletResponse response) {
+    /** Told the id as soon as it is found, before the bytes that carry it go on to the client. */
+    private final Consumer<String> onAnnounced;
+
+    SseSessionIdCapture(HttpServletResponse response, Consumer<String> onAnnounced) {
         super(response);
+        this.onAnnounced = onAnnounced;
     }
 
     /** The id the stream announced, once it did. */
@@ -69,6 +74,7 @@ final class SseSessionIdCapture extends HttpServletResponseWrapper {
             }
             if (end < seen.length()) {
                 sessionId = seen.substring(from, end);
+                onAnnounced.accept(sessionId);
             }
         }
 
