@@ -33,7 +33,10 @@ class PostgresSignInStoreTest {
     static void start() {
         database = EmbeddedDatabase.start();
         storage = PostgresStorage.start(
-                database.settings(EmbeddedDatabase.KEY_A).withSweeping(Duration.ofMillis(200), Duration.ZERO));
+                // Expired rows are kept 1 s before the sweeper (every 200 ms) deletes them: long enough for a test to see
+                // a sign-in expired (with no retention the sweeper could delete it between two looks), short enough to
+                // see it swept.
+                database.settings(EmbeddedDatabase.KEY_A).withSweeping(Duration.ofMillis(200), Duration.ofSeconds(1)));
         store = storage.signInStore();
     }
 
@@ -152,7 +155,7 @@ class PostgresSignInStoreTest {
         // Expired and swept are both right here; found never is.
         assertThat(taken).isNotInstanceOf(SignInLookup.Found.class);
 
-        // The sweeper (every 200 ms, no retention in this test) deletes the first one.
+        // The sweeper (every 200 ms, 1 s of retention in this test) deletes the first one.
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> store.findByStartId(signIn.startId()) instanceof SignInLookup.Unknown);
     }
