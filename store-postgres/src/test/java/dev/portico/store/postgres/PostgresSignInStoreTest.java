@@ -33,9 +33,9 @@ class PostgresSignInStoreTest {
     static void start() {
         database = EmbeddedDatabase.start();
         storage = PostgresStorage.start(
-                // Expired rows are kept 1 s before the sweeper (every 200 ms) deletes them: long enough for a test to see
-                // a sign-in expired (with no retention the sweeper could delete it between two looks), short enough to
-                // see it swept.
+                // Expired rows are kept 1 s before the sweeper (every 200 ms) deletes them: long enough to see a
+                // sign-in expired (without retention it could be deleted between two looks), short enough to see it
+                // swept.
                 database.settings(EmbeddedDatabase.KEY_A).withSweeping(Duration.ofMillis(200), Duration.ofSeconds(1)));
         store = storage.signInStore();
     }
