@@ -24,9 +24,13 @@ final class EnvironmentSubstitution {
      * (API keys, bearer tokens), and the storage keys, password and URL (which may carry a password). Problems about
      * them never quote the value, since a literal secret that happens to contain "${" would otherwise be printed.
      */
-    private static final Pattern SECRET_PATH =
-            Pattern.compile("upstreams\\[[0-9]+\\]\\.(auth\\.clientSecret|(headers|env)\\..+)"
-                    + "|storage\\.(url|password|encryptionKey|previousEncryptionKeys(\\[[0-9]+\\])?)");
+    /**
+     * The keys whose values may be secrets, and everything written beneath one of them: a secret written as a list or
+     * a mapping by mistake is still a secret.
+     */
+    private static final Pattern SECRET_PATH = Pattern.compile(
+            "(upstreams\\[[0-9]+\\]\\.(auth\\.clientSecret|headers\\..+|env\\..+)|server\\.auth\\.clientSecret"
+                    + "|storage\\.(url|password|encryptionKey|previousEncryptionKeys))([.\\[].*)?");
 
     private final Function<String, String> environment;
 

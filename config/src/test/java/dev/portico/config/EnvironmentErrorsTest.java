@@ -5,6 +5,8 @@ import static dev.portico.config.Configs.onlyProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvironmentErrorsTest {
 
@@ -61,5 +63,22 @@ class EnvironmentErrorsTest {
         assertThat(problem.path()).isEqualTo("server.host");
         assertThat(problem.message()).isEqualTo("unterminated \"${\" in \"${HOST\"");
         assertThat(problem.fix()).isEqualTo("close the reference with \"}\", or write \"$${\" for a literal \"${\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "storage:\n  type: postgres\n  password: [\"s3cret-value${X\"]\n",
+                "server:\n  auth:\n    issuer: https://idp.example.com\n    clientId: portico\n"
+                        + "    clientSecret: \"s3cret-value${X\"\n",
+                "upstreams:\n  - name: a\n    transport: sse\n    url: https://a.example.com\n"
+                        + "    headers: {X-Key: [\"s3cret-value${X\"]}\n"
+            })
+    void whenASecretIsMalformedThenNoProblemShowsIt(String yaml) {
+        ConfigException error = Configs.failure(yaml);
+
+        assertThat(error.getMessage()).doesNotContain("s3cret-value");
+        assertThat(error.problems()).allSatisfy(problem -> assertThat(problem.message() + problem.fix())
+                .doesNotContain("s3cret-value"));
     }
 }
