@@ -20,7 +20,8 @@ final class BenchOptions {
     static final String USAGE =
             """
             Usage: bench/run [--quick] [--parts load,memory,catalog,jmh,coldstart] [--sessions 1,16,64,256]
-                             [--portico-warmup SECONDS] [--warmup SECONDS] [--duration SECONDS] [--idle-sessions N]
+                             [--portico-warmup SECONDS] [--warmup SECONDS] [--settle SECONDS] [--duration SECONDS]
+                             [--idle-sessions N]
                              [--catalog-calls N] [--cold-starts N] [--portico-jar FILE] [--portico-jvm-flags "FLAGS"]
                              [--logs DIR] [--portico-launcher FILE]""";
 
@@ -33,6 +34,8 @@ final class BenchOptions {
     Duration porticoWarmUp = Duration.ofSeconds(45);
     /** Before each load case, with that case's sessions; not measured. */
     Duration warmUp = Duration.ofSeconds(3);
+    /** The longest a load case runs before its measurement while the JIT compilers are still busy. */
+    Duration settle = Duration.ofSeconds(60);
 
     Duration measured = Duration.ofSeconds(10);
     int idleSessions = 10_000;
@@ -75,6 +78,7 @@ final class BenchOptions {
                     .toList();
             case "--portico-warmup" -> porticoWarmUp = seconds(value);
             case "--warmup" -> warmUp = seconds(value);
+            case "--settle" -> settle = seconds(value);
             case "--duration" -> measured = seconds(value);
             case "--idle-sessions" -> idleSessions = Integer.parseInt(value);
             case "--catalog-calls" -> catalogCalls = Integer.parseInt(value);
@@ -95,6 +99,7 @@ final class BenchOptions {
     void quick() {
         porticoWarmUp = Duration.ofSeconds(5);
         warmUp = Duration.ofSeconds(1);
+        settle = Duration.ofSeconds(10);
         measured = Duration.ofSeconds(3);
         idleSessions = 2_000;
         catalogCalls = 50;

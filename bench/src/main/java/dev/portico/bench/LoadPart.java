@@ -27,6 +27,12 @@ final class LoadPart {
     /** Sessions per downstream transport in the global warm-up. */
     private static final int WARM_UP_SESSIONS = 8;
 
+    /** How long each look at the compilers lasts while a case settles. */
+    private static final Duration SETTLE_WINDOW = Duration.ofSeconds(2);
+
+    /** Settled: the compilers used at most this share of one core over a window (a tick of /proc is 10 ms). */
+    private static final int SETTLED_SHARE_PERCENT = 2;
+
     private final BenchOptions options;
     private final McpWire wire = new McpWire();
     /** Portico's and the upstream's process ids, whose CPU time is measured. */
@@ -98,6 +104,7 @@ final class LoadPart {
     private Measured measure(int count, String tool, Opener opener) throws Exception {
         List<BenchSession> sessions = open(count, opener);
         try {
+            settleCompilers(sessions, tool);
             CpuMeter cpu = new CpuMeter();
             ClosedLoop.Result result = ClosedLoop.run(sessions, tool, options.warmUp, options.measured, cpu);
             long calls = Math.max(1, result.endedInPeriod());
@@ -105,6 +112,38 @@ final class LoadPart {
         } finally {
             sessions.forEach(BenchSession::close);
         }
+    }
+
+    /**
+     * Runs the case until the JIT compilers of Portico and the upstream have (nearly) stopped: each new load shape
+     * (one session after sixteen, say) makes HotSpot recompile what its profile changed, and on 2 cores a compiler
+     * thread at work adds its CPU to every call's latency for tens of seconds. Steady state is what a gateway that runs
+     * for days serves, so that is what is measured; a case that does not settle within {@code --settle} is measured
+     * anyway, and the time it took shows in the progress output.
+     */
+    private void settleCompilers(List<BenchSession> sessions, String tool) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + options.settle.toNanos();
+        while (System.nanoTime() < deadline) {
+            long before = compilerCpu();
+            ClosedLoop.run(sessions, tool, Duration.ZERO, SETTLE_WINDOW, ClosedLoop.NO_METER);
+            long used = compilerCpu() - before;
+            if (used <= SETTLE_WINDOW.toNanos() * SETTLED_SHARE_PERCENT / 100) {
+                Progress.say(
+                        "load: compilers settled after %d s",
+                        Duration.ofNanos(System.nanoTime() - started).toSeconds());
+                return;
+            }
+        }
+        Progress.say("load: compilers still busy after %d s; measuring anyway", options.settle.toSeconds());
+    }
+
+    private long compilerCpu() throws IOException {
+        long total = 0;
+        for (long pid : processes) {
+            total += ProcFs.compilerCpuNanos(pid);
+        }
+        return total;
     }
 
     /** The CPU time Portico and the upstream used in the measured period. */

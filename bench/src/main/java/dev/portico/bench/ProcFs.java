@@ -32,6 +32,30 @@ final class ProcFs {
         return (userTicks + systemTicks) * NANOS_PER_TICK;
     }
 
+    /**
+     * CPU time used so far by the JIT compiler threads of JVM {@code pid} (HotSpot names them "C1 CompilerThread<n>"
+     * and "C2 CompilerThread<n>"; Linux shows the first 15 characters), in nanoseconds.
+     */
+    static long compilerCpuNanos(long pid) throws IOException {
+        long total = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (java.nio.file.NoSuchFileException threadEnded) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+                }
+            }
+        }
+        return total;
+    }
+
     /** The number of threads {@code pid} has now. */
     static int threads(long pid) throws IOException {
         return Integer.parseInt(status(pid, THREADS));

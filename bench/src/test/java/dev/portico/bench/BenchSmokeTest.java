@@ -28,6 +28,7 @@ class BenchSmokeTest {
         options.porticoJvmFlags = List.of("-XX:TieredStopAtLevel=1");
         options.porticoWarmUp = Duration.ofMillis(200);
         options.warmUp = Duration.ofMillis(200);
+        options.settle = Duration.ZERO;
         options.measured = Duration.ofMillis(300);
         options.idleSessions = 20;
         options.catalogUpstreams = 3;
@@ -87,6 +88,7 @@ class BenchSmokeTest {
         assertThat(quick.sessions).containsExactly(4, 8);
         assertThat(quick.porticoWarmUp).isEqualTo(Duration.ofSeconds(5));
         assertThat(quick.measured).isEqualTo(Duration.ofSeconds(3));
+        assertThat(quick.settle).isEqualTo(Duration.ofSeconds(10));
         assertThat(quick.idleSessions).isEqualTo(2_000);
     }
 }

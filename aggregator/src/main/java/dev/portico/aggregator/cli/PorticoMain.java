@@ -91,6 +91,7 @@ public final class PorticoMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommonPool.ensureParallelism();
+        KeepAliveConnections.ensure();
         // Stdout belongs to the commands' own output and, in stdio mode, to the MCP protocol. Anything else that
         // prints to System.out (a library, logback's status messages) is sent to stderr instead.
         PrintStream stdout = System.out;

@@ -25,7 +25,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  *   <li>{@code no.nav.security.mock} and {@code okhttp3}: the demo identity provider's mock prints token requests,
  *       their codes, verifiers and client secrets;
  *   <li>{@code jdk.internal.httpclient} and {@code jdk.httpclient}: the JDK's HTTP client (the SDK's upstream
- *       transports), when java.util.logging is bridged here, prints requests and redirects with their query.
+ *       transports), when java.util.logging is bridged here, prints requests and redirects with their query;
+ *   <li>{@code sun.net.www}: the JDK's {@code HttpURLConnection} (Portico's direct tool calls), likewise, prints every
+ *       request header, {@code Authorization} and {@code Mcp-Session-Id} included.
  * </ul>
  *
  * <p>Their INFO, WARN and ERROR events pass, as do every event of Portico's own loggers: the leak test proves those
@@ -43,10 +45,15 @@ public final class WireLoggingFilter extends TurboFilter {
             "no.nav.security.mock",
             "okhttp3",
             "jdk.internal.httpclient",
-            "jdk.httpclient");
+            "jdk.httpclient",
+            "sun.net.www");
 
-    /** What {@code SessionFactories} hands out: 128 random bits in lowercase hex. */
-    private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{32}");
+    /**
+     * What {@code SessionFactories} hands out (128 random bits in lowercase hex), and the UUIDs the SDK's legacy SSE
+     * transport names its sessions with, which a client posts to {@code /message?sessionId=} and so are credentials.
+     */
+    private static final Pattern SESSION_ID =
+            Pattern.compile("[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     @Override
     public FilterReply decide(

@@ -113,7 +113,13 @@ final class RequestIdFilter implements Filter {
             http.setAttribute(ATTRIBUTE, id.isTextual() ? id.textValue() : id.numberValue());
         }
         JsonRpcErrorBodies errors = new JsonRpcErrorBodies(httpResponse, id);
-        chain.doFilter(new BufferedRequest(http, body), errors);
+        BufferedRequest buffered = new BufferedRequest(http, body);
+        if (postsOnly) {
+            chain.doFilter(buffered, errors);
+        } else {
+            // The SDK's servlets answer /mcp and /message POSTs on this thread, holding it until the answer is sent.
+            WaitingRequestThreads.doFilter(chain, buffered, errors);
+        }
         errors.finish();
     }
 

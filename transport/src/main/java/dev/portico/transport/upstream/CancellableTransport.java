@@ -22,11 +22,16 @@ final class CancellableTransport implements McpClientTransport {
 
     static final String CANCELLED = "notifications/cancelled";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CancellableTransport.class);
+
     private final McpClientTransport delegate;
+    private final DirectToolCalls direct;
     private final Map<Object, Object> idsByParams = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    CancellableTransport(McpClientTransport delegate) {
+    /** @param direct the connection's direct calls, or null when it makes none */
+    CancellableTransport(McpClientTransport delegate, DirectToolCalls direct) {
         this.delegate = delegate;
+        this.direct = direct;
     }
 
     McpClientTransport delegate() {
@@ -48,6 +53,11 @@ final class CancellableTransport implements McpClientTransport {
         if (id == null || id == Watching.INSTANCE) {
             return Mono.empty();
         }
+        return cancelRequest(id, reason);
+    }
+
+    /** Sends {@code notifications/cancelled} for request {@code id}. */
+    Mono<Void> cancelRequest(Object id, String reason) {
         return delegate.sendMessage(new McpSchema.JSONRPCNotification(
                 CANCELLED, reason == null ? Map.of("requestId", id) : Map.of("requestId", id, "reason", reason)));
     }
@@ -60,9 +70,19 @@ final class CancellableTransport implements McpClientTransport {
         return delegate.sendMessage(message);
     }
 
+    /**
+     * Every incoming message passes {@code direct} first, which takes the answers to its own calls; the rest, and the
+     * messages {@code direct} reads from its calls' streams that are not their answers, go to the SDK's session.
+     */
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-        return delegate.connect(handler);
+        if (direct == null) {
+            return delegate.connect(handler);
+        }
+        direct.othersTo(message -> handler.apply(Mono.just(message))
+                .subscribe(null, e -> log.debug("Upstream message not handled: {}", e.getMessage())));
+        return delegate.connect(incoming ->
+                incoming.flatMap(message -> direct.answer(message) ? Mono.empty() : handler.apply(Mono.just(message))));
     }
 
     @Override

@@ -21,6 +21,9 @@ public final class UpstreamConnection implements AutoCloseable {
     private final UpstreamConfig config;
     private final McpAsyncClient client;
     private final CancellableTransport transport;
+    /** Null for upstreams that are not streamable HTTP. */
+    private final DirectToolCalls direct;
+
     private final McpSchema.InitializeResult initializeResult;
     private final Sinks.Empty<Void> ended;
 
@@ -28,11 +31,13 @@ public final class UpstreamConnection implements AutoCloseable {
             UpstreamConfig config,
             McpAsyncClient client,
             CancellableTransport transport,
+            DirectToolCalls direct,
             McpSchema.InitializeResult initializeResult,
             Sinks.Empty<Void> ended) {
         this.config = Objects.requireNonNull(config);
         this.client = Objects.requireNonNull(client);
         this.transport = Objects.requireNonNull(transport);
+        this.direct = direct;
         this.initializeResult = Objects.requireNonNull(initializeResult);
         this.ended = Objects.requireNonNull(ended);
     }
@@ -60,6 +65,28 @@ public final class UpstreamConnection implements AutoCloseable {
      * notifications/cancelled} for it. An abandoned call completes empty.
      */
     public Mono<McpSchema.CallToolResult> callTool(McpSchema.CallToolRequest request, Mono<String> cancel) {
+        if (direct == null || !direct.ready()) {
+            return callThroughSdk(request, cancel);
+        }
+        return Mono.defer(() -> {
+                    String id = direct.newId();
+                    return direct.call(id, request)
+                            .timeout(config.timeout())
+                            .takeUntilOther(cancel.flatMap(reason -> transport
+                                    .cancelRequest(id, reason)
+                                    .onErrorComplete()
+                                    .thenReturn(reason)))
+                            .onErrorResume(UpstreamConnection::isTimeout, e -> transport
+                                    .cancelRequest(id, "timed out")
+                                    .onErrorComplete()
+                                    .then(Mono.error(e)));
+                })
+                // Refused unread (a credential, a session the upstream forgot): the SDK sends it again and reports
+                // the refusal, or renews the session, as it does for every other request.
+                .onErrorResume(DirectToolCalls.NotSent.class, e -> callThroughSdk(request, cancel));
+    }
+
+    private Mono<McpSchema.CallToolResult> callThroughSdk(McpSchema.CallToolRequest request, Mono<String> cancel) {
         return Mono.defer(() -> {
             transport.watch(request);
             Mono<String> cancelling = cancel.flatMap(reason ->

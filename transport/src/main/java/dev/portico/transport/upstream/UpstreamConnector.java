@@ -28,6 +28,9 @@ public final class UpstreamConnector {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
 
+    /** How the SDK's compact JSON names the initialize request's method. */
+    private static final String INITIALIZE_METHOD = "\"method\":\"" + McpSchema.METHOD_INITIALIZE + "\"";
+
     /** Connecting is only a part of a request's budget; a black-holed address should fail fast. */
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -48,8 +51,11 @@ public final class UpstreamConnector {
                 ? SseAuthorizationProbe.probe(config, spec)
                 : Mono.empty();
         return probe.then(Mono.defer(() -> {
-            McpClientTransport raw = transport(config, spec);
-            CancellableTransport transport = new CancellableTransport(raw);
+            DirectToolCalls direct = config.transport() == dev.portico.config.UpstreamTransport.STREAMABLE_HTTP
+                    ? directToolCalls(config, spec)
+                    : null;
+            McpClientTransport raw = transport(config, spec, direct);
+            CancellableTransport transport = new CancellableTransport(raw, direct);
             McpAsyncClient client = client(config, spec, transport);
             Sinks.Empty<Void> ended = Sinks.empty();
             return client.initialize()
@@ -57,7 +63,7 @@ public final class UpstreamConnector {
                         if (raw instanceof StdioClientTransport stdio) {
                             watchExit(config, stdio, ended);
                         }
-                        return new UpstreamConnection(config, client, transport, result, ended);
+                        return new UpstreamConnection(config, client, transport, direct, result, ended);
                     })
                     .doOnError(e -> client.close())
                     .doOnCancel(client::close);
@@ -98,22 +104,40 @@ public final class UpstreamConnector {
         return builder.build();
     }
 
-    private McpClientTransport transport(UpstreamConfig config, UpstreamClientSpec spec) {
+    private McpClientTransport transport(UpstreamConfig config, UpstreamClientSpec spec, DirectToolCalls direct) {
         return switch (config.transport()) {
-            case STREAMABLE_HTTP -> streamable(config, spec);
+            case STREAMABLE_HTTP -> streamable(config, spec, direct);
             case SSE -> sse(config, spec);
             case STDIO -> stdio(config);
         };
     }
 
-    private McpClientTransport streamable(UpstreamConfig config, UpstreamClientSpec spec) {
+    private DirectToolCalls directToolCalls(UpstreamConfig config, UpstreamClientSpec spec) {
+        return new DirectToolCalls(
+                httpClients.builder().connectTimeout(connectTimeout(config)).build(),
+                config.url().orElseThrow(),
+                McpJsonDefaults.getMapper(),
+                headers(config.headers(), spec),
+                connectTimeout(config),
+                config.timeout());
+    }
+
+    private McpClientTransport streamable(UpstreamConfig config, UpstreamClientSpec spec, DirectToolCalls direct) {
         URI url = config.url().orElseThrow();
+        McpSyncHttpClientRequestCustomizer headers = headers(config.headers(), spec);
         return HttpClientStreamableHttpTransport.builder(origin(url))
                 .clientBuilder(httpClients.builder())
                 .endpoint(pathAndQuery(url))
                 .jsonMapper(McpJsonDefaults.getMapper())
                 .connectTimeout(connectTimeout(config))
-                .httpRequestCustomizer(headers(config.headers(), spec))
+                .httpRequestCustomizer((request, method, uri, body, context) -> {
+                    headers.customize(request, method, uri, body, context);
+                    // The initialize request goes out before there is a session, with the newest version rather
+                    // than the one agreed on: the session is learnt from the requests that follow it.
+                    if ("POST".equals(method) && body != null && !body.contains(INITIALIZE_METHOD)) {
+                        direct.sdkSends(request.build().headers());
+                    }
+                })
                 .build();
     }
 

@@ -1,0 +1,435 @@
+package dev.portico.transport.upstream;
+
+import dev.portico.transport.downstream.WaitingRequestThreads;
+import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * {@code tools/call} sent straight over an upstream's streamable-HTTP session, beside the SDK client that opened it.
+ *
+ * <p>Why: the SDK client turns every call into two Reactor pipelines, hands the response from the HTTP client's
+ * selector to a worker and then to the common pool, and decodes it into records before Portico sees it; on the
+ * gateway's hot path that was most of Portico's CPU per call (docs/performance.md). This class posts the JSON-RPC
+ * request itself, with the same headers the SDK would send (session id and protocol version as the SDK last sent
+ * them, then the connection's own customizer: configured headers, credential, trace context), and completes the call
+ * on the thread that reads the response.
+ *
+ * <p>What stays with the SDK: initialization and re-initialization, every other message, and every message of the
+ * call's own response stream that is not its response (progress, logging, and requests such as elicitation, whose
+ * answers the SDK posts). When the upstream refuses the request before acting on it (401, 403, or the session is
+ * gone), the call is {@linkplain NotSent not sent}, and the caller sends it through the SDK, which reports the
+ * refusal or renews the session as before. Safe for concurrent use.
+ */
+final class DirectToolCalls {
+
+    /** The SDK's own limit on a response body. */
+    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String PROTOCOL_VERSION_HEADER = "MCP-Protocol-Version";
+    private static final TypeRef<McpSchema.CallToolResult> CALL_TOOL_RESULT = new TypeRef<>() {};
+
+    private static final Logger log = LoggerFactory.getLogger(DirectToolCalls.class);
+
+    private final HttpClient http;
+    private final URI endpoint;
+    private final McpJsonMapper json;
+    private final McpSyncHttpClientRequestCustomizer customizer;
+    /** Ids of their own, so that they never meet the SDK's ids in the same session. */
+    private final String idPrefix = "portico-" + Long.toHexString(System.nanoTime() & 0xffffff) + "-";
+
+    private final AtomicLong nextId = new AtomicLong();
+    private final Map<Object, MonoSink<McpSchema.JSONRPCResponse>> pending = new ConcurrentHashMap<>();
+
+    /** The session as the SDK last spoke in it; null until the SDK sent a request after initializing. */
+    private volatile SessionHeaders session;
+
+    private volatile Consumer<McpSchema.JSONRPCMessage> others = message -> {};
+
+    private final java.time.Duration connectTimeout;
+    private final java.time.Duration readTimeout;
+
+    DirectToolCalls(
+            HttpClient http,
+            URI endpoint,
+            McpJsonMapper json,
+            McpSyncHttpClientRequestCustomizer customizer,
+            java.time.Duration connectTimeout,
+            java.time.Duration readTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        this.http = http;
+        this.endpoint = endpoint;
+        this.json = json;
+        this.customizer = customizer;
+    }
+
+    /** The headers of one SDK request: the session id it was sent in (if the upstream gave one) and the version. */
+    record SessionHeaders(Optional<String> sessionId, String protocolVersion) {}
+
+    /**
+     * Learns the session from a request the SDK is about to send (called from the connection's customizer). The SDK
+     * sends {@code notifications/initialized} in the new session before the connection is handed out, and every
+     * later request carries the current session, so the session seen last is the one to use.
+     */
+    void sdkSends(HttpHeaders headers) {
+        headers.firstValue(PROTOCOL_VERSION_HEADER).ifPresent(version -> {
+            SessionHeaders seen = new SessionHeaders(headers.firstValue(SESSION_HEADER), version);
+            if (!seen.equals(session)) {
+                session = seen;
+            }
+        });
+    }
+
+    /** Where the messages of a response stream that are not the call's own answer go: the SDK client's session. */
+    void othersTo(Consumer<McpSchema.JSONRPCMessage> sdkSession) {
+        this.others = sdkSession;
+    }
+
+    /** Whether a session is known to send calls in. */
+    boolean ready() {
+        return session != null;
+    }
+
+    /**
+     * Takes a response to one of this class's calls, from wherever it came (the call's own stream, or the session's
+     * GET stream); answers whether it was one.
+     */
+    boolean answer(McpSchema.JSONRPCMessage message) {
+        if (message instanceof McpSchema.JSONRPCResponse response && response.id() != null) {
+            MonoSink<McpSchema.JSONRPCResponse> waiting = pending.remove(response.id());
+            if (waiting != null) {
+                waiting.success(response);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A call's id, given before it is sent, so that the caller can cancel it. */
+    String newId() {
+        return idPrefix + nextId.incrementAndGet();
+    }
+
+    /**
+     * Sends {@code request} as JSON-RPC request {@code id}. Fails with {@link NotSent} when the upstream refused it
+     * unread; an error answer fails with {@link McpError}.
+     */
+    Mono<McpSchema.CallToolResult> call(String id, McpSchema.CallToolRequest request) {
+        return Mono.deferContextual(context -> {
+                    SessionHeaders current = session;
+                    if (current == null) {
+                        return Mono.error(new NotSent("no session yet"));
+                    }
+                    McpTransportContext transportContext =
+                            context.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+                    if (WaitingRequestThreads.current()) {
+                        return Mono.<McpSchema.JSONRPCResponse>create(
+                                sink -> exchangeHere(id, request, current, transportContext, sink));
+                    }
+                    return Mono.<McpSchema.JSONRPCResponse>create(
+                            sink -> send(id, request, current, transportContext, sink));
+                })
+                .map(response -> {
+                    if (response.error() != null) {
+                        throw new McpError(response.error());
+                    }
+                    return json.convertValue(response.result(), CALL_TOOL_RESULT);
+                });
+    }
+
+    private void send(
+            String id,
+            McpSchema.CallToolRequest request,
+            SessionHeaders current,
+            McpTransportContext transportContext,
+            MonoSink<McpSchema.JSONRPCResponse> sink) {
+        String body;
+        try {
+            body = json.writeValueAsString(
+                    new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, McpSchema.METHOD_TOOLS_CALL, id, request));
+        } catch (IOException e) {
+            sink.error(e);
+            return;
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Cache-Control", "no-cache")
+                .header(PROTOCOL_VERSION_HEADER, current.protocolVersion())
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        current.sessionId().ifPresent(sessionId -> builder.header(SESSION_HEADER, sessionId));
+        customizer.customize(builder, "POST", endpoint, body, transportContext);
+        pending.put(id, sink);
+        CompletableFuture<HttpResponse<Void>> exchange;
+        try {
+            exchange = http.sendAsync(builder.build(), info -> bodyFor(id, info, sink));
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            sink.error(e);
+            return;
+        }
+        // Only a cancelled call aborts the exchange: an answered one leaves the connection to be reused.
+        sink.onCancel(() -> {
+            pending.remove(id);
+            exchange.cancel(true);
+        });
+        exchange.whenComplete((response, error) -> {
+            if (error != null) {
+                fail(
+                        id,
+                        sink,
+                        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause()
+                                : error);
+            }
+        });
+    }
+
+    /**
+     * The exchange on the calling thread, which serves the downstream request and waits for its answer anyway
+     * ({@link WaitingRequestThreads}): blocking socket I/O, so the upstream's answer wakes this thread and no other.
+     */
+    private void exchangeHere(
+            String id,
+            McpSchema.CallToolRequest request,
+            SessionHeaders current,
+            McpTransportContext transportContext,
+            MonoSink<McpSchema.JSONRPCResponse> sink) {
+        HttpURLConnection connection;
+        byte[] body;
+        try {
+            body = json.writeValueAsString(new McpSchema.JSONRPCRequest(
+                            McpSchema.JSONRPC_VERSION, McpSchema.METHOD_TOOLS_CALL, id, request))
+                    .getBytes(StandardCharsets.UTF_8);
+            connection = (HttpURLConnection) endpoint.toURL().openConnection();
+        } catch (IOException e) {
+            sink.error(e);
+            return;
+        }
+        HttpRequest.Builder headers = HttpRequest.newBuilder(endpoint)
+                .header(PROTOCOL_VERSION_HEADER, current.protocolVersion())
+                .POST(HttpRequest.BodyPublishers.noBody());
+        current.sessionId().ifPresent(sessionId -> headers.header(SESSION_HEADER, sessionId));
+        customizer.customize(headers, "POST", endpoint, null, transportContext);
+        pending.put(id, sink);
+        sink.onCancel(() -> {
+            pending.remove(id);
+            connection.disconnect();
+        });
+        try {
+            connection.setRequestMethod("POST");
+            connection.setInstanceFollowRedirects(false);
+            connection.setConnectTimeout((int) connectTimeout.toMillis());
+            connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Accept", "application/json, text/event-stream");
+            connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+            connection.setRequestProperty("Cache-Control", "no-cache");
+            headers.build()
+                    .headers()
+                    .map()
+                    .forEach((name, values) -> values.forEach(value -> connection.addRequestProperty(name, value)));
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            int status = connection.getResponseCode();
+            String type =
+                    Optional.ofNullable(connection.getContentType()).orElse("").toLowerCase(Locale.ROOT);
+            if (refusedUnread(status)) {
+                discard(connection);
+                fail(id, sink, new NotSent("HTTP " + status));
+                return;
+            }
+            if (status < 200 || status >= 300) {
+                discard(connection);
+                fail(id, sink, new McpTransportException("Received unexpected status code: " + status));
+                return;
+            }
+            boolean eventStream = type.contains("text/event-stream");
+            if (!eventStream && !type.contains("application/json")) {
+                // 202 or no body: the answer will come on the session's GET stream, where answer(...) takes it.
+                discard(connection);
+                return;
+            }
+            McpSchema.JSONRPCResponse answer = readAnswer(id, connection, eventStream);
+            if (answer != null && pending.remove(id) != null) {
+                sink.success(answer);
+            } else {
+                fail(id, sink, new McpTransportException("The upstream ended its response without answering the call"));
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            connection.disconnect();
+            fail(
+                    id,
+                    sink,
+                    new java.util.concurrent.TimeoutException("No answer from the upstream within " + readTimeout));
+        } catch (IOException | RuntimeException e) {
+            connection.disconnect();
+            fail(id, sink, e);
+        }
+    }
+
+    /** Reads the response until the call's answer; hands every other message to the SDK's session. */
+    private McpSchema.JSONRPCResponse readAnswer(String id, HttpURLConnection connection, boolean eventStream)
+            throws IOException {
+        McpSchema.JSONRPCResponse[] answer = new McpSchema.JSONRPCResponse[1];
+        IOException[] malformed = new IOException[1];
+        Consumer<String> messages = text -> {
+            McpSchema.JSONRPCMessage message;
+            try {
+                message = parse(text);
+            } catch (IOException e) {
+                malformed[0] = e;
+                return;
+            }
+            if (message instanceof McpSchema.JSONRPCResponse response && id.equals(response.id())) {
+                answer[0] = response;
+            } else if (!answer(message)) {
+                others.accept(message);
+            }
+        };
+        ResponseMessages reader = eventStream
+                ? ResponseMessages.eventStream(messages, e -> {}, MAX_RESPONSE_BYTES)
+                : ResponseMessages.document(messages, e -> {}, MAX_RESPONSE_BYTES);
+        // Closing after the answer returns the connection to the pool when the rest of the body has already arrived
+        // (as it has when the upstream closes the stream right after answering), and drops it otherwise.
+        try (InputStream in = connection.getInputStream()) {
+            reader.onSubscribe(NO_FLOW_CONTROL);
+            byte[] chunk = new byte[8192];
+            int read;
+            while (answer[0] == null && malformed[0] == null && (read = in.read(chunk)) >= 0) {
+                reader.onNext(List.of(ByteBuffer.wrap(chunk, 0, read)));
+            }
+            if (answer[0] == null && malformed[0] == null) {
+                reader.onComplete();
+            }
+        }
+        if (malformed[0] != null) {
+            throw malformed[0];
+        }
+        return answer[0];
+    }
+
+    /**
+     * Statuses with which an upstream refuses a request without acting on it: no or a refused credential (401, 403),
+     * or a session it no longer knows (404, and 400, which some servers send for a missing session). The SDK then
+     * reports the refusal to the broker or renews the session, as for any other request.
+     */
+    private static boolean refusedUnread(int status) {
+        return status == 401 || status == 403 || status == 404 || status == 400;
+    }
+
+    /** Reads and drops a body, so that the connection can be reused. */
+    private static void discard(HttpURLConnection connection) {
+        try (InputStream in =
+                connection.getResponseCode() >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            if (in != null) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        } catch (IOException e) {
+            connection.disconnect();
+        }
+    }
+
+    /** A message of a call's response; one that is not JSON-RPC fails as the SDK's own decoding fails. */
+    private McpSchema.JSONRPCMessage parse(String text) throws IOException {
+        try {
+            return McpSchema.deserializeJsonRpcMessage(json, text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static final java.util.concurrent.Flow.Subscription NO_FLOW_CONTROL =
+            new java.util.concurrent.Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+            };
+
+    /** What to do with the response body, decided from its status and type. */
+    private HttpResponse.BodySubscriber<Void> bodyFor(
+            String id, HttpResponse.ResponseInfo info, MonoSink<McpSchema.JSONRPCResponse> sink) {
+        int status = info.statusCode();
+        if (refusedUnread(status)) {
+            fail(id, sink, new NotSent("HTTP " + status));
+            return HttpResponse.BodySubscribers.discarding();
+        }
+        if (status < 200 || status >= 300) {
+            fail(id, sink, new McpTransportException("Received unexpected status code: " + status));
+            return HttpResponse.BodySubscribers.discarding();
+        }
+        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (type.contains("text/event-stream")) {
+            return HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.eventStream(
+                    text -> received(id, sink, text), failure -> fail(id, sink, failure), MAX_RESPONSE_BYTES));
+        }
+        if (type.contains("application/json")) {
+            return HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.document(
+                    text -> received(id, sink, text), failure -> fail(id, sink, failure), MAX_RESPONSE_BYTES));
+        }
+        // 202 or no body: the answer will come on the session's GET stream, where answer(...) picks it up.
+        return HttpResponse.BodySubscribers.discarding();
+    }
+
+    /**
+     * A message read from call {@code id}'s response: its answer, or something for the SDK's session. One that is not
+     * JSON-RPC ends the call, as it ended the SDK's.
+     */
+    private void received(String id, MonoSink<McpSchema.JSONRPCResponse> sink, String text) {
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = parse(text);
+        } catch (IOException | RuntimeException e) {
+            fail(id, sink, e);
+            return;
+        }
+        if (!answer(message)) {
+            others.accept(message);
+        }
+    }
+
+    private void fail(String id, MonoSink<McpSchema.JSONRPCResponse> sink, Throwable error) {
+        if (pending.remove(id) != null) {
+            sink.error(error);
+        }
+    }
+
+    /** The upstream refused the request before acting on it; sending it again through the SDK is safe. */
+    static final class NotSent extends RuntimeException {
+        NotSent(String why) {
+            super("not sent directly: " + why, null, false, false);
+        }
+    }
+}
