@@ -35,7 +35,7 @@ final class LoadPart {
 
     private final BenchOptions options;
     private final McpWire wire = new McpWire();
-    /** Portico's and the upstream's process ids, whose CPU time is measured. */
+    /** Portico's, the upstream's and the forwarding proxy's process ids, whose CPU time is measured. */
     private long[] processes;
 
     LoadPart(BenchOptions options) {
@@ -55,21 +55,37 @@ final class LoadPart {
                         "load-portico")) {
             URI direct =
                     URI.create(upstream.awaitReady(PorticoChild.START_TIMEOUT).group(1));
-            this.processes = new long[] {portico.pid(), upstream.pid()};
-            warmUp(portico);
-            for (int sessions : options.sessions) {
-                Progress.say("load: %d session(s), direct", sessions);
-                Measured baseline = measure(sessions, "echo", () -> StreamableSession.open(wire, direct));
-                report.add(LoadRows.direct(sessions, baseline));
-                Progress.say("load: %d session(s), through Portico over streamable HTTP", sessions);
-                Measured streamable =
-                        measure(sessions, "echo__echo", () -> StreamableSession.open(wire, portico.mcp()));
-                report.add(LoadRows.proxied("streamable HTTP", sessions, streamable, baseline));
-                Progress.say("load: %d session(s), through Portico over SSE", sessions);
-                Measured sse = measure(sessions, "echo__echo", () -> SseSession.open(wire, portico.sse()));
-                report.add(LoadRows.proxied("SSE", sessions, sse, baseline));
+            try (ChildJvm proxy = ChildJvm.start(
+                    List.of(),
+                    ChildJvm.classPathCommand(ForwardingProxy.class.getName(), direct.toString()),
+                    options.logDirectory.resolve("load-forwarding-proxy.log"),
+                    Pattern.compile(Pattern.quote(ForwardingProxy.READY_LINE) + "(\\S+)"))) {
+                URI forwarded =
+                        URI.create(proxy.awaitReady(PorticoChild.START_TIMEOUT).group(1));
+                this.processes = new long[] {portico.pid(), upstream.pid(), proxy.pid()};
+                warmUp(portico, forwarded);
+                for (int sessions : options.sessions) {
+                    measureAll(report, sessions, direct, forwarded, portico);
+                }
             }
         }
+    }
+
+    /** The four cases of one session count: direct, through the forwarding proxy, through Portico twice. */
+    private void measureAll(Report report, int sessions, URI direct, URI forwarded, PorticoChild portico)
+            throws Exception {
+        Progress.say("load: %d session(s), direct", sessions);
+        Measured baseline = measure(sessions, "echo", () -> StreamableSession.open(wire, direct));
+        report.add(LoadRows.direct(sessions, baseline));
+        Progress.say("load: %d session(s), through the forwarding proxy", sessions);
+        Measured floor = measure(sessions, "echo", () -> StreamableSession.open(wire, forwarded));
+        report.add(LoadRows.forwarded(sessions, floor, baseline));
+        Progress.say("load: %d session(s), through Portico over streamable HTTP", sessions);
+        Measured streamable = measure(sessions, "echo__echo", () -> StreamableSession.open(wire, portico.mcp()));
+        report.add(LoadRows.proxied("streamable HTTP", sessions, streamable, baseline));
+        Progress.say("load: %d session(s), through Portico over SSE", sessions);
+        Measured sse = measure(sessions, "echo__echo", () -> SseSession.open(wire, portico.sse()));
+        report.add(LoadRows.proxied("SSE", sessions, sse, baseline));
     }
 
     /** Something that opens one session. */
@@ -83,10 +99,17 @@ final class LoadPart {
      * threads at the end, sessions still open.
      */
     record Measured(
-            ClosedLoop.Result calls, long porticoCpuNanosPerCall, long upstreamCpuNanosPerCall, int porticoThreads) {}
+            ClosedLoop.Result calls,
+            long porticoCpuNanosPerCall,
+            long upstreamCpuNanosPerCall,
+            long proxyCpuNanosPerCall,
+            int porticoThreads) {}
 
-    /** Calls through both of Portico's transports at once for {@code --portico-warmup}; nothing is recorded. */
-    private void warmUp(PorticoChild portico) throws Exception {
+    /**
+     * Calls through both of Portico's transports, and through the forwarding proxy, at once for {@code
+     * --portico-warmup}; nothing is recorded.
+     */
+    private void warmUp(PorticoChild portico, URI forwarded) throws Exception {
         if (options.porticoWarmUp.isZero()) {
             return;
         }
@@ -95,6 +118,7 @@ final class LoadPart {
         try {
             sessions.addAll(open(WARM_UP_SESSIONS, () -> StreamableSession.open(wire, portico.mcp())));
             sessions.addAll(open(WARM_UP_SESSIONS, () -> SseSession.open(wire, portico.sse())));
+            sessions.addAll(open(WARM_UP_SESSIONS, () -> StreamableSession.open(wire, forwarded)));
             ClosedLoop.run(sessions, "echo__echo", Duration.ZERO, options.porticoWarmUp, ClosedLoop.NO_METER);
         } finally {
             sessions.forEach(BenchSession::close);
@@ -108,7 +132,12 @@ final class LoadPart {
             CpuMeter cpu = new CpuMeter();
             ClosedLoop.Result result = ClosedLoop.run(sessions, tool, options.warmUp, options.measured, cpu);
             long calls = Math.max(1, result.endedInPeriod());
-            return new Measured(result, cpu.used[0] / calls, cpu.used[1] / calls, ProcFs.threads(processes[0]));
+            return new Measured(
+                    result,
+                    cpu.used[0] / calls,
+                    cpu.used[1] / calls,
+                    cpu.used[2] / calls,
+                    ProcFs.threads(processes[0]));
         } finally {
             sessions.forEach(BenchSession::close);
         }

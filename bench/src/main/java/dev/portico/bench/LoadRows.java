@@ -25,6 +25,29 @@ final class LoadRows {
                 "");
     }
 
+    /**
+     * Through {@link ForwardingProxy}: no target of its own; its ratios are the floor under Portico's on this machine.
+     */
+    static Report.Row forwarded(int sessions, LoadPart.Measured measured, LoadPart.Measured baseline) {
+        return new Report.Row(
+                PART,
+                sessions + " session(s), through a byte-forwarding proxy (no MCP: what one more hop costs here)",
+                figures(measured, "proxy", measured.proxyCpuNanosPerCall(), false),
+                versus(measured.calls(), baseline.calls()),
+                "",
+                "");
+    }
+
+    private static String versus(ClosedLoop.Result through, ClosedLoop.Result direct) {
+        return Report.format(
+                "calls/s %.2f× · p50 %+.2f ms (%.2f×) · p99 %+.2f ms (%.2f×)",
+                through.callsPerSecond() / direct.callsPerSecond(),
+                through.millis(50) - direct.millis(50),
+                through.millis(50) / direct.millis(50),
+                through.millis(99) - direct.millis(99),
+                through.millis(99) / direct.millis(99));
+    }
+
     static Report.Row proxied(String transport, int sessions, LoadPart.Measured measured, LoadPart.Measured baseline) {
         ClosedLoop.Result through = measured.calls();
         ClosedLoop.Result direct = baseline.calls();
@@ -38,13 +61,7 @@ final class LoadRows {
             target += Report.format(", calls/s ≥%.1f×", THROUGHPUT_RATIO);
         }
         met &= through.errors() == 0;
-        String versus = Report.format(
-                "calls/s %.2f× · p50 %+.2f ms (%.2f×) · p99 %+.2f ms (%.2f×)",
-                throughput,
-                p50Overhead,
-                through.millis(50) / direct.millis(50),
-                p99Overhead,
-                through.millis(99) / direct.millis(99));
+        String versus = versus(through, direct);
         return new Report.Row(
                 PART,
                 sessions + " session(s), through Portico, " + transport,
@@ -55,6 +72,11 @@ final class LoadRows {
     }
 
     private static String figures(LoadPart.Measured measured) {
+        return figures(measured, "Portico", measured.porticoCpuNanosPerCall(), true);
+    }
+
+    /** Calls/s, latencies, and the CPU per call of the process in the middle ({@code middle}) and of the upstream. */
+    private static String figures(LoadPart.Measured measured, String middle, long middleCpuNanos, boolean threads) {
         ClosedLoop.Result result = measured.calls();
         String errors = result.errors() == 0 ? "" : Report.format(" · **%d errors**", result.errors());
         return Report.format(
@@ -65,10 +87,9 @@ final class LoadRows {
                         result.millis(99),
                         result.maxMillis())
                 + Report.format(
-                        " · CPU/call: Portico %,d µs, upstream %,d µs · Portico threads %,d",
-                        measured.porticoCpuNanosPerCall() / 1000,
-                        measured.upstreamCpuNanosPerCall() / 1000,
-                        measured.porticoThreads())
+                        " · CPU/call: %s %,d µs, upstream %,d µs",
+                        middle, middleCpuNanos / 1000, measured.upstreamCpuNanosPerCall() / 1000)
+                + (threads ? Report.format(" · Portico threads %,d", measured.porticoThreads()) : "")
                 + errors;
     }
 }

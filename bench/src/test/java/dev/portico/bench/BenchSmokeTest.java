@@ -43,13 +43,22 @@ class BenchSmokeTest {
         Set<String> parts = new TreeSet<>();
         rows.forEach(row -> parts.add(row.part()));
         assertThat(parts).containsExactlyInAnyOrder("tools/call", "memory", "catalog", "OAuth (JMH)", "cold start");
+        assertThat(rows).filteredOn(row -> row.part().equals("tools/call")).hasSize(4);
         assertThat(rows)
-                .filteredOn(row -> row.part().equals("tools/call"))
+                .filteredOn(
+                        row -> row.part().equals("tools/call") && !row.subject().contains("forwarding proxy"))
                 .hasSize(3)
                 .allSatisfy(
                         row -> assertThat(row.result())
                                 .matches(
                                         "[\\d,]+ calls/s · p50 [\\d.]+ · p90 [\\d.]+ · p99 [\\d.]+ · max [\\d.]+ ms · CPU/call: Portico [\\d,]+ µs, upstream [\\d,]+ µs · Portico threads [\\d,]+"));
+        assertThat(rows)
+                .filteredOn(row -> row.subject().contains("forwarding proxy"))
+                .singleElement()
+                .satisfies(row -> assertThat(row.result())
+                        .matches("[\\d,]+ calls/s · p50 [\\d.]+ · p90 [\\d.]+ · p99 [\\d.]+ · max [\\d.]+ ms"
+                                + " · CPU/call: proxy [\\d,]+ µs, upstream [\\d,]+ µs"))
+                .satisfies(row -> assertThat(row.versusDirect()).startsWith("calls/s "));
         assertThat(rows)
                 .filteredOn(row -> row.subject().contains("through Portico"))
                 .hasSize(2)

@@ -34,6 +34,10 @@ public final class SecretLeakCheck implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getStore(NAMESPACE).put(TraceEverything.class, TraceEverything.start());
+        // Proof that TRACE took effect even in a class whose system under test runs in a child process and whose own
+        // JVM may log nothing below INFO (afterAll checks that something was captured below INFO).
+        org.slf4j.LoggerFactory.getLogger(SecretLeakCheck.class)
+                .trace("Capturing every logger at TRACE for {}", context.getDisplayName());
     }
 
     @Override

@@ -280,11 +280,19 @@ final class DirectToolCalls {
                 discard(connection);
                 return;
             }
-            McpSchema.JSONRPCResponse answer = readAnswer(id, connection, eventStream);
-            if (answer != null && pending.remove(id) != null) {
-                sink.success(answer);
-            } else {
-                fail(id, sink, new McpTransportException("The upstream ended its response without answering the call"));
+            try (InputStream in = connection.getInputStream()) {
+                McpSchema.JSONRPCResponse answer = readAnswer(id, in, eventStream);
+                if (answer == null) {
+                    fail(id, sink, new McpTransportException("The upstream ended its response without answering"));
+                    return;
+                }
+                if (pending.remove(id) != null) {
+                    // Answers the downstream on this thread before anything else.
+                    sink.success(answer);
+                }
+                // The upstream ends its stream right after the answer (MCP: it SHOULD); reading to that end, rather
+                // than closing early, returns the connection to the pool instead of dropping it.
+                in.transferTo(OutputStream.nullOutputStream());
             }
         } catch (java.net.SocketTimeoutException e) {
             connection.disconnect();
@@ -299,8 +307,7 @@ final class DirectToolCalls {
     }
 
     /** Reads the response until the call's answer; hands every other message to the SDK's session. */
-    private McpSchema.JSONRPCResponse readAnswer(String id, HttpURLConnection connection, boolean eventStream)
-            throws IOException {
+    private McpSchema.JSONRPCResponse readAnswer(String id, InputStream in, boolean eventStream) throws IOException {
         McpSchema.JSONRPCResponse[] answer = new McpSchema.JSONRPCResponse[1];
         IOException[] malformed = new IOException[1];
         Consumer<String> messages = text -> {
@@ -320,18 +327,14 @@ final class DirectToolCalls {
         ResponseMessages reader = eventStream
                 ? ResponseMessages.eventStream(messages, e -> {}, MAX_RESPONSE_BYTES)
                 : ResponseMessages.document(messages, e -> {}, MAX_RESPONSE_BYTES);
-        // Closing after the answer returns the connection to the pool when the rest of the body has already arrived
-        // (as it has when the upstream closes the stream right after answering), and drops it otherwise.
-        try (InputStream in = connection.getInputStream()) {
-            reader.onSubscribe(NO_FLOW_CONTROL);
-            byte[] chunk = new byte[8192];
-            int read;
-            while (answer[0] == null && malformed[0] == null && (read = in.read(chunk)) >= 0) {
-                reader.onNext(List.of(ByteBuffer.wrap(chunk, 0, read)));
-            }
-            if (answer[0] == null && malformed[0] == null) {
-                reader.onComplete();
-            }
+        reader.onSubscribe(NO_FLOW_CONTROL);
+        byte[] chunk = new byte[8192];
+        int read;
+        while (answer[0] == null && malformed[0] == null && (read = in.read(chunk)) >= 0) {
+            reader.onNext(List.of(ByteBuffer.wrap(chunk, 0, read)));
+        }
+        if (answer[0] == null && malformed[0] == null) {
+            reader.onComplete();
         }
         if (malformed[0] != null) {
             throw malformed[0];

@@ -38,6 +38,7 @@ import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +69,7 @@ class DirectToolCallsTest {
     }
 
     private final Wire wire = new Wire();
+    private final ConnectionStatistics connections = new ConnectionStatistics();
     private final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     private final UpstreamConnector connector = new UpstreamConnector(new McpSchema.Implementation("test", "1"));
     private Server jetty;
@@ -90,6 +92,7 @@ class DirectToolCallsTest {
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
+        connector.addBean(connections);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         ServletHolder holder = new ServletHolder("mcp", transport);
@@ -122,6 +125,22 @@ class DirectToolCallsTest {
         assertThat(text(result)).isEqualTo("hello");
         assertThat(wire.calls()).singleElement().satisfies(body -> assertThat(body)
                 .contains("\"id\":\"portico-"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Caller.class)
+    void callsOneAfterAnotherReuseTheirConnection(Caller caller) throws Exception {
+        connect(Duration.ofSeconds(10));
+        caller.await(connection.callTool(echo("first"), Mono.never()));
+        long before = connections.getConnectionsTotal();
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(text(caller.await(connection.callTool(echo("call " + i), Mono.never()))))
+                    .isEqualTo("call " + i);
+        }
+
+        // A new connection per call would leave one socket in TIME_WAIT per call under load.
+        assertThat(connections.getConnectionsTotal() - before).isLessThanOrEqualTo(2);
     }
 
     @ParameterizedTest
