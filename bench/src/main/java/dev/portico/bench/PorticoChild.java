@@ -31,7 +31,9 @@ final class PorticoChild implements AutoCloseable {
 
     /** {@code portico serve} with a config that puts {@code upstreamUrl} behind Portico as upstream {@code echo}. */
     static PorticoChild serve(BenchOptions options, URI upstreamUrl, String logName) throws Exception {
-        Path config = Files.createDirectories(options.logDirectory).resolve(logName + ".yaml");
+        // Apart from the logs: Portico watches its config's directory, and the logs change with every call.
+        Path config =
+                Files.createDirectories(options.logDirectory.resolve("config")).resolve(logName + ".yaml");
         Files.writeString(
                 config,
                 """

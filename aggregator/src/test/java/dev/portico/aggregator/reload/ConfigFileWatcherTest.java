@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +72,23 @@ class ConfigFileWatcherTest {
         Path saved = Files.writeString(dir.resolve(".portico.yaml.swp"), "second");
         Files.move(saved, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
+        await().atMost(LIMIT).until(() -> seen.contains("second"));
+    }
+
+    /** A log file written beside the config (a busy directory) must not set off a check with every line. */
+    @Test
+    void whenOtherFilesInTheDirectoryChangeThenNoCheckRuns() throws Exception {
+        Path file = Files.writeString(dir.resolve("portico.yaml"), "first");
+        watch(file, NO_POLLING);
+
+        Path log = dir.resolve("portico.log");
+        for (int line = 0; line < 50; line++) {
+            Files.writeString(log, "line " + line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        Thread.sleep(DEBOUNCE.multipliedBy(5).toMillis()); // any check the lines had scheduled would have run by now
+
+        assertThat(seen).isEmpty();
+        Files.writeString(file, "second");
         await().atMost(LIMIT).until(() -> seen.contains("second"));
     }
 
