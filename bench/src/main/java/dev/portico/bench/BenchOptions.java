@@ -19,7 +19,7 @@ final class BenchOptions {
 
     static final String USAGE =
             """
-            Usage: bench/run [--quick] [--parts load,memory,catalog,jmh,coldstart] [--sessions 1,16,64,256]
+            Usage: bench/run [--quick] [--pin] [--parts load,memory,catalog,jmh,coldstart] [--sessions 1,16,64,256]
                              [--portico-warmup SECONDS] [--warmup SECONDS] [--settle SECONDS] [--duration SECONDS]
                              [--idle-sessions N]
                              [--catalog-calls N] [--cold-starts N] [--portico-jar FILE] [--portico-jvm-flags "FLAGS"]
@@ -34,6 +34,8 @@ final class BenchOptions {
     Duration porticoWarmUp = Duration.ofSeconds(45);
     /** Before each load case, with that case's sessions; not measured. */
     Duration warmUp = Duration.ofSeconds(3);
+    /** Load part only: the driver and the upstream on CPU 0, Portico and the proxy on CPU 1 ({@link CpuPinning}). */
+    boolean pin;
     /** The longest a load case runs before its measurement while the JIT compilers are still busy. */
     Duration settle = Duration.ofSeconds(60);
 
@@ -61,10 +63,18 @@ final class BenchOptions {
                 options.quick();
                 continue;
             }
+            if (flag.equals("--pin")) {
+                options.pin = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("unknown flag or missing value: " + flag + "\n" + USAGE);
             }
             options.set(flag, args[++i]);
+        }
+        if (options.pin && !options.parts.equals(Set.of("load"))) {
+            // The driver stays pinned for the rest of the run, and the catalog part runs Portico inside it.
+            throw new IllegalArgumentException("--pin applies to the load part only: add --parts load\n" + USAGE);
         }
         return options;
     }

@@ -63,6 +63,13 @@ final class LoadPart {
                 URI forwarded =
                         URI.create(proxy.awaitReady(PorticoChild.START_TIMEOUT).group(1));
                 this.processes = new long[] {portico.pid(), upstream.pid(), proxy.pid()};
+                if (options.pin) {
+                    Progress.say("load: driver and upstream on CPU 0, Portico and the forwarding proxy on CPU 1");
+                    CpuPinning.pin(ProcessHandle.current().pid(), CpuPinning.CLIENT_SIDE);
+                    CpuPinning.pin(upstream.pid(), CpuPinning.CLIENT_SIDE);
+                    CpuPinning.pin(portico.pid(), CpuPinning.MIDDLE);
+                    CpuPinning.pin(proxy.pid(), CpuPinning.MIDDLE);
+                }
                 warmUp(portico, forwarded);
                 for (int sessions : options.sessions) {
                     measureAll(report, sessions, direct, forwarded, portico);

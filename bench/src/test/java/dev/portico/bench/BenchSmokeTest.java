@@ -92,6 +92,14 @@ class BenchSmokeTest {
     }
 
     @Test
+    void whenPinIsGivenThenOnlyTheLoadPartMayRun() {
+        assertThat(BenchOptions.parse("--pin", "--parts", "load").pin).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--pin"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--pin applies to the load part only");
+    }
+
+    @Test
     void whenQuickIsGivenThenEveryPartIsShortened() {
         BenchOptions quick = BenchOptions.parse("--quick", "--sessions", "4,8");
         assertThat(quick.sessions).containsExactly(4, 8);
