@@ -148,6 +148,7 @@ public final class Portico implements AutoCloseable {
             signIn = new SignInWiring(config, publicBaseUrl, clock, state, metrics.evictions());
         } catch (RuntimeException e) {
             state.close();
+            metrics.close();
             throw e;
         }
         InboundAuthentication inbound;
@@ -163,6 +164,7 @@ public final class Portico implements AutoCloseable {
                     .orElse(null);
         } catch (RuntimeException e) {
             signIn.close();
+            metrics.close();
             throw e;
         }
         signIn.reportTo(metrics);

@@ -12,6 +12,7 @@ import dev.portico.aggregator.health.HealthServlet;
 import dev.portico.aggregator.reload.ConfigReloader;
 import dev.portico.aggregator.reload.ReloadOutcome;
 import dev.portico.config.ConfigLoader;
+import dev.portico.config.LimitsConfig;
 import dev.portico.testing.TestUpstream;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -211,6 +212,35 @@ class LiveConfigEndToEndTest {
                 .anySatisfy(line -> assertThat(line).contains("changed server.publicUrl requires a restart"));
         assertThat(portico.runningConfig().server().publicUrl()).isEmpty();
         await().atMost(LIMIT).until(() -> toolNames().contains("beta__echo"));
+    }
+
+    /** {@code limits} and {@code metrics} are read once at start: a reload reports them and keeps them, in force. */
+    @Test
+    void whenLimitsOrMetricsChangeThenTheStartedValuesStayInForce() throws Exception {
+        writeFileInPlace(config(upstream("alpha", alpha) + upstream("beta", beta))
+                + "limits:\n  maxRequestBytes: 1024\nmetrics:\n  enabled: false\n");
+
+        ReloadOutcome outcome = reloader.reloadNow("SIGHUP");
+
+        assertThat(outcome).isEqualTo(ReloadOutcome.APPLIED);
+        assertThat(logs.list)
+                .filteredOn(event -> event.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("changed limits.maxRequestBytes requires a restart"))
+                .anySatisfy(line -> assertThat(line).contains("changed metrics.enabled requires a restart"));
+        assertThat(portico.runningConfig().limits().maxRequestBytes())
+                .isEqualTo(LimitsConfig.DEFAULT_MAX_REQUEST_BYTES);
+        assertThat(portico.runningConfig().metrics().enabled()).isTrue();
+        // In force, not only remembered: a call larger than the new limit still goes through, /metrics still answers.
+        await().atMost(LIMIT).until(() -> toolNames().contains("beta__echo"));
+        String large = "x".repeat(4096);
+        assertThat(callEcho("alpha__echo", large)).isEqualTo(large);
+        HttpResponse<String> metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(portico.baseUri() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
     }
 
     private static String config(String upstreams) {
