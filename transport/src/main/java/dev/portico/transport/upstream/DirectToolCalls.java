@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -19,12 +20,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -37,10 +42,12 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>Why: the SDK client turns every call into two Reactor pipelines, hands the response from the HTTP client's
  * selector to a worker and then to the common pool, and decodes it into records before Portico sees it; on the
- * gateway's hot path that was most of Portico's CPU per call (docs/performance.md). This class posts the JSON-RPC
- * request itself, with the same headers the SDK would send (session id and protocol version as the SDK last sent
- * them, then the connection's own customizer: configured headers, credential, trace context), and completes the call
- * on the thread that reads the response.
+ * gateway's hot path that was most of Portico's CPU per call (docs/performance.md, decision 0006). This class posts
+ * the JSON-RPC request itself, with the same headers the SDK would send (session id and protocol version as the SDK
+ * last sent them, then the connection's own customizer: configured headers, credential, trace context). On a thread
+ * that serves the downstream request and waits for its answer anyway ({@link WaitingRequestThreads}) the exchange is
+ * blocking I/O on that thread, which then writes the downstream answer itself; anywhere else it is asynchronous, and
+ * the call completes on the thread that reads the response.
  *
  * <p>What stays with the SDK: initialization and re-initialization, every other message, and every message of the
  * call's own response stream that is not its response (progress, logging, and requests such as elicitation, whose
@@ -63,6 +70,9 @@ final class DirectToolCalls {
     private final URI endpoint;
     private final McpJsonMapper json;
     private final McpSyncHttpClientRequestCustomizer customizer;
+    private final Duration connectTimeout;
+    /** The upstream's {@code timeout}: how long the blocking exchange waits for a byte. */
+    private final Duration readTimeout;
     /** Ids of their own, so that they never meet the SDK's ids in the same session. */
     private final String idPrefix = "portico-" + Long.toHexString(System.nanoTime() & 0xffffff) + "-";
 
@@ -74,22 +84,19 @@ final class DirectToolCalls {
 
     private volatile Consumer<McpSchema.JSONRPCMessage> others = message -> {};
 
-    private final java.time.Duration connectTimeout;
-    private final java.time.Duration readTimeout;
-
     DirectToolCalls(
             HttpClient http,
             URI endpoint,
             McpJsonMapper json,
             McpSyncHttpClientRequestCustomizer customizer,
-            java.time.Duration connectTimeout,
-            java.time.Duration readTimeout) {
-        this.connectTimeout = connectTimeout;
-        this.readTimeout = readTimeout;
+            Duration connectTimeout,
+            Duration readTimeout) {
         this.http = http;
         this.endpoint = endpoint;
         this.json = json;
         this.customizer = customizer;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
     }
 
     /** The headers of one SDK request: the session id it was sent in (if the upstream gave one) and the version. */
@@ -207,9 +214,7 @@ final class DirectToolCalls {
                 fail(
                         id,
                         sink,
-                        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                ? error.getCause()
-                                : error);
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
     }
@@ -294,12 +299,9 @@ final class DirectToolCalls {
                 // than closing early, returns the connection to the pool instead of dropping it.
                 in.transferTo(OutputStream.nullOutputStream());
             }
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             connection.disconnect();
-            fail(
-                    id,
-                    sink,
-                    new java.util.concurrent.TimeoutException("No answer from the upstream within " + readTimeout));
+            fail(id, sink, new TimeoutException("No answer from the upstream within " + readTimeout));
         } catch (IOException | RuntimeException e) {
             connection.disconnect();
             fail(id, sink, e);
@@ -372,14 +374,13 @@ final class DirectToolCalls {
         }
     }
 
-    private static final java.util.concurrent.Flow.Subscription NO_FLOW_CONTROL =
-            new java.util.concurrent.Flow.Subscription() {
-                @Override
-                public void request(long n) {}
+    private static final Flow.Subscription NO_FLOW_CONTROL = new Flow.Subscription() {
+        @Override
+        public void request(long n) {}
 
-                @Override
-                public void cancel() {}
-            };
+        @Override
+        public void cancel() {}
+    };
 
     /** What to do with the response body, decided from its status and type. */
     private HttpResponse.BodySubscriber<Void> bodyFor(
@@ -393,7 +394,7 @@ final class DirectToolCalls {
             fail(id, sink, new McpTransportException("Received unexpected status code: " + status));
             return HttpResponse.BodySubscribers.discarding();
         }
-        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (type.contains("text/event-stream")) {
             return HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.eventStream(
                     text -> received(id, sink, text), failure -> fail(id, sink, failure), MAX_RESPONSE_BYTES));
