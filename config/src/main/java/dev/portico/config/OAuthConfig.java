@@ -2,6 +2,7 @@ package dev.portico.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +40,19 @@ public record OAuthConfig(
 
     public static final String DEFAULT_CALLBACK_PATH = "/oauth/callback";
     public static final String DEFAULT_CIMD_PATH = "/.well-known/oauth-client.json";
+
+    /**
+     * Paths Portico answers itself on its HTTP listener, which the callback and the Client ID Metadata Document must
+     * not take: MCP (streamable HTTP, legacy SSE and its message endpoint), health, metrics. The aggregator's tests
+     * check this list against what it mounts.
+     */
+    public static final List<String> PORTICO_PATHS =
+            List.of("/mcp", "/sse", "/message", "/healthz", "/readyz", MetricsConfig.PATH);
+
+    /** Prefixes of paths Portico answers itself: sign-in start links, and its protected-resource metadata. */
+    public static final List<String> PORTICO_PATH_PREFIXES =
+            List.of("/oauth/start/", "/.well-known/oauth-protected-resource");
+
     public static final String DEFAULT_CLIENT_NAME = "Portico";
     public static final Duration DEFAULT_STATE_TTL = Duration.ofMinutes(10);
     public static final Duration DEFAULT_METADATA_CACHE_TTL = Duration.ofMinutes(15);

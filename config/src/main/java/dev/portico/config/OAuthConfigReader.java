@@ -159,7 +159,22 @@ final class OAuthConfigReader {
                     "use a path that starts with \"/\", without query or fragment, e.g. " + defaultPath);
             return Optional.empty();
         }
+        if (isPorticosOwn(text.get())) {
+            oauth.problem(
+                    key,
+                    key + " \"" + text.get() + "\" is a path Portico already answers (MCP, health, metrics, sign-in"
+                            + " links or its resource metadata)",
+                    "choose a path of its own, e.g. " + defaultPath);
+            return Optional.empty();
+        }
         return text;
+    }
+
+    private static boolean isPorticosOwn(String path) {
+        String bare = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return OAuthConfig.PORTICO_PATHS.contains(bare)
+                || OAuthConfig.PORTICO_PATH_PREFIXES.stream()
+                        .anyMatch(prefix -> path.startsWith(prefix) || (path + "/").equals(prefix));
     }
 
     private static String pathProblem(String path) {

@@ -71,6 +71,28 @@ class OAuthConfigErrorsTest {
                                 + " and /.well-known/oauth-client.json"));
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "callbackPath: /metrics",
+                "callbackPath: /mcp",
+                "callbackPath: /sse/",
+                "cimdPath: /healthz",
+                "cimdPath: /readyz",
+                "callbackPath: /oauth/start/x",
+                "cimdPath: /.well-known/oauth-protected-resource/mcp"
+            })
+    void whenACallbackOrDocumentPathIsOneOfPorticosOwnThenTheProblemSaysSo(String line) {
+        ConfigProblem problem = onlyProblem("oauth:\n  " + line + "\n");
+
+        String key = line.substring(0, line.indexOf(':'));
+        assertThat(problem.path()).isEqualTo("oauth." + key);
+        assertThat(problem.message())
+                .endsWith("is a path Portico already answers (MCP, health, metrics, sign-in"
+                        + " links or its resource metadata)");
+        assertThat(problem.fix()).startsWith("choose a path of its own, e.g. /");
+    }
+
     @Test
     void whenCallbackPathEqualsTheDefaultCimdPathThenProblemPointsAtCallbackPath() {
         ConfigProblem problem = onlyProblem("oauth:\n  callbackPath: /.well-known/oauth-client.json\n");
