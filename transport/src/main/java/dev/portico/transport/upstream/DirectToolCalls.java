@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -197,8 +198,12 @@ final class DirectToolCalls {
         customizer.customize(builder, "POST", endpoint, body, transportContext);
         pending.put(id, sink);
         CompletableFuture<HttpResponse<Void>> exchange;
+        AtomicBoolean answering = new AtomicBoolean();
         try {
-            exchange = http.sendAsync(builder.build(), info -> bodyFor(id, info, sink));
+            exchange = http.sendAsync(builder.build(), info -> {
+                answering.set(true);
+                return bodyFor(id, info, sink);
+            });
         } catch (RuntimeException e) {
             pending.remove(id);
             sink.error(e);
@@ -210,7 +215,10 @@ final class DirectToolCalls {
             exchange.cancel(true);
         });
         exchange.whenComplete((response, error) -> {
-            if (error != null) {
+            // Failing before the upstream answered (unreachable, reset on sending) fails the call. Once it answered,
+            // the call is the upstream's: a stream that breaks or ends without the answer leaves the answer to the
+            // session's GET stream, or to the timeout, as the SDK's transport does (MCP lets a server answer there).
+            if (error != null && !answering.get()) {
                 fail(
                         id,
                         sink,
@@ -286,9 +294,22 @@ final class DirectToolCalls {
                 return;
             }
             try (InputStream in = connection.getInputStream()) {
-                McpSchema.JSONRPCResponse answer = readAnswer(id, in, eventStream);
+                McpSchema.JSONRPCResponse answer;
+                try {
+                    answer = readAnswer(id, in, eventStream);
+                } catch (MalformedMessage e) {
+                    connection.disconnect();
+                    fail(id, sink, e);
+                    return;
+                } catch (SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException brokenOff) {
+                    answer = null;
+                    connection.disconnect();
+                }
                 if (answer == null) {
-                    fail(id, sink, new McpTransportException("The upstream ended its response without answering"));
+                    // Ended or broke off without the answer: as on the asynchronous path, the call waits for it on
+                    // the session's GET stream, for its cancellation, or for its timeout.
                     return;
                 }
                 if (pending.remove(id) != null) {
@@ -311,12 +332,12 @@ final class DirectToolCalls {
     /** Reads the response until the call's answer; hands every other message to the SDK's session. */
     private McpSchema.JSONRPCResponse readAnswer(String id, InputStream in, boolean eventStream) throws IOException {
         McpSchema.JSONRPCResponse[] answer = new McpSchema.JSONRPCResponse[1];
-        IOException[] malformed = new IOException[1];
+        MalformedMessage[] malformed = new MalformedMessage[1];
         Consumer<String> messages = text -> {
             McpSchema.JSONRPCMessage message;
             try {
                 message = parse(text);
-            } catch (IOException e) {
+            } catch (MalformedMessage e) {
                 malformed[0] = e;
                 return;
             }
@@ -327,8 +348,9 @@ final class DirectToolCalls {
             }
         };
         ResponseMessages reader = eventStream
-                ? ResponseMessages.eventStream(messages, e -> {}, MAX_RESPONSE_BYTES)
-                : ResponseMessages.document(messages, e -> {}, MAX_RESPONSE_BYTES);
+                ? ResponseMessages.eventStream(
+                        messages, e -> malformed[0] = new MalformedMessage(e), MAX_RESPONSE_BYTES)
+                : ResponseMessages.document(messages, e -> malformed[0] = new MalformedMessage(e), MAX_RESPONSE_BYTES);
         reader.onSubscribe(NO_FLOW_CONTROL);
         byte[] chunk = new byte[8192];
         int read;
@@ -365,12 +387,19 @@ final class DirectToolCalls {
         }
     }
 
-    /** A message of a call's response; one that is not JSON-RPC fails as the SDK's own decoding fails. */
-    private McpSchema.JSONRPCMessage parse(String text) throws IOException {
+    /** A message of a call's response; one that is not JSON-RPC fails the call, as the SDK's own decoding did. */
+    private McpSchema.JSONRPCMessage parse(String text) throws MalformedMessage {
         try {
             return McpSchema.deserializeJsonRpcMessage(json, text);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new MalformedMessage(e);
+        }
+    }
+
+    /** A message of the call's response that is not JSON-RPC; the cause is Jackson's or the SDK's own complaint. */
+    static final class MalformedMessage extends IOException {
+        MalformedMessage(Throwable cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

@@ -13,15 +13,15 @@ import java.util.function.Consumer;
  * of a {@code text/event-stream} (WHATWG HTML, "Server-sent events": events end at a blank line, lines end at CR, LF
  * or CRLF, several {@code data} lines join with LF), or the whole body of an {@code application/json} response.
  *
- * <p>How the body ended goes to {@code ended}: a body over its limit, a failed read, or the end of the body, which
- * the receiver ignores when the call's answer was among the messages. Not thread-safe: the HTTP client delivers a
- * body's buffers one after another.
+ * <p>A body over its limit is cut off and reported to {@code tooLarge}. How else the body ends (complete, or a failed
+ * read) is not for this class to judge: the caller hears it from the HTTP client. Not thread-safe: the HTTP client
+ * delivers a body's buffers one after another.
  */
 final class ResponseMessages implements Flow.Subscriber<List<ByteBuffer>> {
 
     private final boolean eventStream;
     private final Consumer<String> messages;
-    private final Consumer<Throwable> ended;
+    private final Consumer<Throwable> tooLarge;
     private final int maxBytes;
 
     private byte[] buffer = new byte[8192];
@@ -30,19 +30,20 @@ final class ResponseMessages implements Flow.Subscriber<List<ByteBuffer>> {
     private long total;
     private Flow.Subscription subscription;
 
-    private ResponseMessages(boolean eventStream, Consumer<String> messages, Consumer<Throwable> ended, int maxBytes) {
+    private ResponseMessages(
+            boolean eventStream, Consumer<String> messages, Consumer<Throwable> tooLarge, int maxBytes) {
         this.eventStream = eventStream;
         this.messages = messages;
-        this.ended = ended;
+        this.tooLarge = tooLarge;
         this.maxBytes = maxBytes;
     }
 
-    static ResponseMessages eventStream(Consumer<String> messages, Consumer<Throwable> ended, int maxBytes) {
-        return new ResponseMessages(true, messages, ended, maxBytes);
+    static ResponseMessages eventStream(Consumer<String> messages, Consumer<Throwable> tooLarge, int maxBytes) {
+        return new ResponseMessages(true, messages, tooLarge, maxBytes);
     }
 
-    static ResponseMessages document(Consumer<String> messages, Consumer<Throwable> ended, int maxBytes) {
-        return new ResponseMessages(false, messages, ended, maxBytes);
+    static ResponseMessages document(Consumer<String> messages, Consumer<Throwable> tooLarge, int maxBytes) {
+        return new ResponseMessages(false, messages, tooLarge, maxBytes);
     }
 
     @Override
@@ -57,7 +58,7 @@ final class ResponseMessages implements Flow.Subscriber<List<ByteBuffer>> {
             total += bytes.remaining();
             if (total > maxBytes) {
                 subscription.cancel();
-                ended.accept(new McpTransportException(
+                tooLarge.accept(new McpTransportException(
                         "The upstream's response exceeds the maximum allowed size of " + maxBytes + " bytes"));
                 return;
             }
@@ -70,7 +71,7 @@ final class ResponseMessages implements Flow.Subscriber<List<ByteBuffer>> {
 
     @Override
     public void onError(Throwable throwable) {
-        ended.accept(throwable);
+        // The HTTP client reports the failed read to whoever sent the request.
     }
 
     @Override
@@ -83,7 +84,6 @@ final class ResponseMessages implements Flow.Subscriber<List<ByteBuffer>> {
         } else if (length > 0) {
             messages.accept(new String(buffer, 0, length, StandardCharsets.UTF_8));
         }
-        ended.accept(new McpTransportException("The upstream ended its response without answering the call"));
     }
 
     private void append(ByteBuffer bytes) {
