@@ -180,27 +180,18 @@ final class DirectToolCalls {
             SessionHeaders current,
             McpTransportContext transportContext,
             MonoSink<McpSchema.JSONRPCResponse> sink) {
-        String body;
+        Outgoing outgoing;
         try {
-            body = json.writeValueAsString(
-                    new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, McpSchema.METHOD_TOOLS_CALL, id, request));
+            outgoing = outgoing(id, request, current, transportContext);
         } catch (IOException e) {
             sink.error(e);
             return;
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
-                .header("Accept", "application/json, text/event-stream")
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header("Cache-Control", "no-cache")
-                .header(PROTOCOL_VERSION_HEADER, current.protocolVersion())
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        current.sessionId().ifPresent(sessionId -> builder.header(SESSION_HEADER, sessionId));
-        customizer.customize(builder, "POST", endpoint, body, transportContext);
         pending.put(id, sink);
         CompletableFuture<HttpResponse<Void>> exchange;
         AtomicBoolean answering = new AtomicBoolean();
         try {
-            exchange = http.sendAsync(builder.build(), info -> {
+            exchange = http.sendAsync(outgoing.request(), info -> {
                 answering.set(true);
                 return bodyFor(id, info, sink);
             });
@@ -238,21 +229,14 @@ final class DirectToolCalls {
             McpTransportContext transportContext,
             MonoSink<McpSchema.JSONRPCResponse> sink) {
         HttpURLConnection connection;
-        byte[] body;
+        Outgoing outgoing;
         try {
-            body = json.writeValueAsString(new McpSchema.JSONRPCRequest(
-                            McpSchema.JSONRPC_VERSION, McpSchema.METHOD_TOOLS_CALL, id, request))
-                    .getBytes(StandardCharsets.UTF_8);
+            outgoing = outgoing(id, request, current, transportContext);
             connection = (HttpURLConnection) endpoint.toURL().openConnection();
         } catch (IOException e) {
             sink.error(e);
             return;
         }
-        HttpRequest.Builder headers = HttpRequest.newBuilder(endpoint)
-                .header(PROTOCOL_VERSION_HEADER, current.protocolVersion())
-                .POST(HttpRequest.BodyPublishers.noBody());
-        current.sessionId().ifPresent(sessionId -> headers.header(SESSION_HEADER, sessionId));
-        customizer.customize(headers, "POST", endpoint, null, transportContext);
         pending.put(id, sink);
         sink.onCancel(() -> {
             pending.remove(id);
@@ -264,35 +248,21 @@ final class DirectToolCalls {
             connection.setConnectTimeout((int) connectTimeout.toMillis());
             connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
             connection.setDoOutput(true);
-            connection.setRequestProperty("Accept", "application/json, text/event-stream");
-            connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
-            connection.setRequestProperty("Cache-Control", "no-cache");
-            headers.build()
+            outgoing.request()
                     .headers()
                     .map()
                     .forEach((name, values) -> values.forEach(value -> connection.addRequestProperty(name, value)));
             try (OutputStream out = connection.getOutputStream()) {
-                out.write(body);
+                out.write(outgoing.body());
             }
             int status = connection.getResponseCode();
-            String type =
-                    Optional.ofNullable(connection.getContentType()).orElse("").toLowerCase(Locale.ROOT);
-            if (refusedUnread(status)) {
+            Reply reply = Reply.of(status, Optional.ofNullable(connection.getContentType()));
+            if (reply.failure(status).isPresent() || reply == Reply.ELSEWHERE) {
                 discard(connection);
-                fail(id, sink, new NotSent("HTTP " + status));
+                reply.failure(status).ifPresent(failure -> fail(id, sink, failure));
                 return;
             }
-            if (status < 200 || status >= 300) {
-                discard(connection);
-                fail(id, sink, new McpTransportException("Received unexpected status code: " + status));
-                return;
-            }
-            boolean eventStream = type.contains("text/event-stream");
-            if (!eventStream && !type.contains("application/json")) {
-                // 202 or no body: the answer will come on the session's GET stream, where answer(...) takes it.
-                discard(connection);
-                return;
-            }
+            boolean eventStream = reply == Reply.EVENT_STREAM;
             try (InputStream in = connection.getInputStream()) {
                 McpSchema.JSONRPCResponse answer;
                 try {
@@ -415,25 +385,71 @@ final class DirectToolCalls {
     private HttpResponse.BodySubscriber<Void> bodyFor(
             String id, HttpResponse.ResponseInfo info, MonoSink<McpSchema.JSONRPCResponse> sink) {
         int status = info.statusCode();
-        if (refusedUnread(status)) {
-            fail(id, sink, new NotSent("HTTP " + status));
-            return HttpResponse.BodySubscribers.discarding();
-        }
-        if (status < 200 || status >= 300) {
-            fail(id, sink, new McpTransportException("Received unexpected status code: " + status));
-            return HttpResponse.BodySubscribers.discarding();
-        }
-        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        if (type.contains("text/event-stream")) {
-            return HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.eventStream(
+        Reply reply = Reply.of(status, info.headers().firstValue("Content-Type"));
+        reply.failure(status).ifPresent(failure -> fail(id, sink, failure));
+        return switch (reply) {
+            case EVENT_STREAM -> HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.eventStream(
                     text -> received(id, sink, text), failure -> fail(id, sink, failure), MAX_RESPONSE_BYTES));
-        }
-        if (type.contains("application/json")) {
-            return HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.document(
+            case DOCUMENT -> HttpResponse.BodySubscribers.fromSubscriber(ResponseMessages.document(
                     text -> received(id, sink, text), failure -> fail(id, sink, failure), MAX_RESPONSE_BYTES));
+            case REFUSED_UNREAD, FAILED, ELSEWHERE -> HttpResponse.BodySubscribers.discarding();
+        };
+    }
+
+    /** The POST of call {@code id} and its body: the headers the SDK would send, then the connection's customizer. */
+    private Outgoing outgoing(
+            String id, McpSchema.CallToolRequest request, SessionHeaders current, McpTransportContext context)
+            throws IOException {
+        byte[] body = json.writeValueAsBytes(
+                new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, McpSchema.METHOD_TOOLS_CALL, id, request));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Cache-Control", "no-cache")
+                .header(PROTOCOL_VERSION_HEADER, current.protocolVersion())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        current.sessionId().ifPresent(sessionId -> builder.header(SESSION_HEADER, sessionId));
+        customizer.customize(builder, "POST", endpoint, new String(body, StandardCharsets.UTF_8), context);
+        return new Outgoing(builder.build(), body);
+    }
+
+    private record Outgoing(HttpRequest request, byte[] body) {}
+
+    /** What an upstream's answer to a call's POST is, by its status and content type; the same for both paths. */
+    enum Reply {
+        /** 401, 403, or 404/400 for a forgotten session: refused before acting on it (see {@link #refusedUnread}). */
+        REFUSED_UNREAD,
+        /** Any other status outside 2xx. */
+        FAILED,
+        /** 2xx with an event stream: the answer, after any interim messages. */
+        EVENT_STREAM,
+        /** 2xx with a JSON document: the answer itself. */
+        DOCUMENT,
+        /** 202 or no body: the answer will come on the session's GET stream, where {@link #answer} takes it. */
+        ELSEWHERE;
+
+        static Reply of(int status, Optional<String> contentType) {
+            if (refusedUnread(status)) {
+                return REFUSED_UNREAD;
+            }
+            if (status < 200 || status >= 300) {
+                return FAILED;
+            }
+            String type = contentType.orElse("").toLowerCase(Locale.ROOT);
+            if (type.contains("text/event-stream")) {
+                return EVENT_STREAM;
+            }
+            return type.contains("application/json") ? DOCUMENT : ELSEWHERE;
         }
-        // 202 or no body: the answer will come on the session's GET stream, where answer(...) picks it up.
-        return HttpResponse.BodySubscribers.discarding();
+
+        /** What the call fails with, for a reply that ends it. */
+        Optional<Exception> failure(int status) {
+            return switch (this) {
+                case REFUSED_UNREAD -> Optional.of(new NotSent("HTTP " + status));
+                case FAILED -> Optional.of(new McpTransportException("Received unexpected status code: " + status));
+                default -> Optional.empty();
+            };
+        }
     }
 
     /**

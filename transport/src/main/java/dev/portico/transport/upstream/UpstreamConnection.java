@@ -6,6 +6,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -70,16 +71,10 @@ public final class UpstreamConnection implements AutoCloseable {
         }
         return Mono.defer(() -> {
                     String id = direct.newId();
-                    return direct.call(id, request)
-                            .timeout(config.timeout())
-                            .takeUntilOther(cancel.flatMap(reason -> transport
-                                    .cancelRequest(id, reason)
-                                    .onErrorComplete()
-                                    .thenReturn(reason)))
-                            .onErrorResume(UpstreamConnection::isTimeout, e -> transport
-                                    .cancelRequest(id, "timed out")
-                                    .onErrorComplete()
-                                    .then(Mono.error(e)));
+                    return cancellable(
+                            direct.call(id, request).timeout(config.timeout()),
+                            cancel,
+                            reason -> transport.cancelRequest(id, reason));
                 })
                 // Refused unread (a credential, a session the upstream forgot): the SDK sends it again and reports
                 // the refusal, or renews the session, as it does for every other request.
@@ -89,18 +84,23 @@ public final class UpstreamConnection implements AutoCloseable {
     private Mono<McpSchema.CallToolResult> callThroughSdk(McpSchema.CallToolRequest request, Mono<String> cancel) {
         return Mono.defer(() -> {
             transport.watch(request);
-            Mono<String> cancelling = cancel.flatMap(reason ->
-                    transport.cancel(request, reason).onErrorComplete().thenReturn(reason));
-            return client.callTool(request)
-                    .takeUntilOther(cancelling)
-                    // The SDK gives up on a request at its timeout but leaves the upstream working on it; MCP says
-                    // the side that stops waiting should send notifications/cancelled so the work stops too.
-                    .onErrorResume(UpstreamConnection::isTimeout, e -> transport
-                            .cancel(request, "timed out")
-                            .onErrorComplete()
-                            .then(Mono.error(e)))
+            return cancellable(client.callTool(request), cancel, reason -> transport.cancel(request, reason))
                     .doFinally(signal -> transport.forget(request));
         });
+    }
+
+    /**
+     * {@code call}, abandoned when {@code cancel} completes first. Either way the upstream is told with {@code
+     * cancelUpstream}: on a cancel with its reason, and on a timeout, because the side that gives up leaves the
+     * upstream working unless it sends {@code notifications/cancelled} (MCP basic/utilities/cancellation).
+     */
+    private static Mono<McpSchema.CallToolResult> cancellable(
+            Mono<McpSchema.CallToolResult> call, Mono<String> cancel, Function<String, Mono<Void>> cancelUpstream) {
+        return call.takeUntilOther(cancel.flatMap(
+                        reason -> cancelUpstream.apply(reason).onErrorComplete().thenReturn(reason)))
+                .onErrorResume(
+                        UpstreamConnection::isTimeout,
+                        e -> cancelUpstream.apply("timed out").onErrorComplete().then(Mono.error(e)));
     }
 
     private static boolean isTimeout(Throwable error) {
