@@ -24,7 +24,11 @@ final class ProcFs {
 
     /** CPU time (user + system) used by {@code pid} so far, in nanoseconds. */
     static long cpuNanos(long pid) throws IOException {
-        String stat = read(pid, "stat");
+        return cpuNanosOf(read(pid, "stat"));
+    }
+
+    /** User + system CPU time of a {@code stat} line (of a process or of one of its threads), in nanoseconds. */
+    private static long cpuNanosOf(String stat) {
         // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long userTicks = Long.parseLong(fields[11]);
@@ -48,8 +52,7 @@ final class ProcFs {
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+                    total += cpuNanosOf(stat);
                 }
             }
         }
